@@ -1,0 +1,29 @@
+# osp — the two commands a newcomer needs are `make run` and `make test`.
+CARGO ?= cargo
+
+.PHONY: deps run test build bench model fmt clippy
+
+deps:
+	@scripts/deps.sh
+
+## Runs the emulator on embedded defaults (sled in ./data, dev certificates in ./certs-dev).
+run: deps
+	$(CARGO) run --release -p osp-cli -- serve
+
+## Runs the whole test suite (unit, end-to-end over TLS, fixture replays).
+test: deps
+	$(CARGO) test --workspace --all-targets
+	xmllint --noout xsd/*.xsd wsdl/*.wsdl
+
+build: deps
+	$(CARGO) build --workspace --release
+
+## Regenerates crates/osp-model/src/generated from xsd/.
+model: deps
+	$(CARGO) run -p osp-model-gen --release
+
+fmt:
+	$(CARGO) fmt --all
+
+clippy: deps
+	$(CARGO) clippy --workspace --all-targets

@@ -1,0 +1,1 @@
+//! Mutual-TLS SOAP gateway in front of the register.

@@ -1,0 +1,6 @@
+//! ROD-VO register core: keeps every inschrijving and examenresultaat as a stand, applies DUO's
+//! checks and answers each delivery synchronously with a terugkoppeling.
+
+pub mod service;
+
+pub use service::{Delivery, Reply, Service, ServiceError};
