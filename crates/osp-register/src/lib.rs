@@ -5,6 +5,7 @@ pub mod checkdigit;
 pub mod domain;
 pub mod reference;
 pub mod service;
+pub mod store;
 
 pub use reference::{Reference, ReferenceError};
 pub use service::{Delivery, Reply, Service, ServiceError};
