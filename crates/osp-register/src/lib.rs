@@ -4,6 +4,7 @@
 pub mod checkdigit;
 pub mod domain;
 pub mod reference;
+pub mod rules;
 pub mod service;
 pub mod store;
 
