@@ -1,6 +1,12 @@
 //! ROD-VO register core: keeps every inschrijving and examenresultaat as a stand, applies DUO's
 //! checks and answers each delivery synchronously with a terugkoppeling.
 
+pub mod checkdigit;
+pub mod domain;
+pub mod reference;
+pub mod rules;
 pub mod service;
+pub mod store;
 
+pub use reference::{Reference, ReferenceError};
 pub use service::{Delivery, Reply, Service, ServiceError};
