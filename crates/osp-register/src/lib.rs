@@ -4,9 +4,13 @@
 pub mod checkdigit;
 pub mod domain;
 pub mod reference;
+pub mod register;
 pub mod rules;
 pub mod service;
 pub mod store;
 
 pub use reference::{Reference, ReferenceError};
 pub use service::{Delivery, Reply, Service, ServiceError};
+pub use register::{
+    Aanleververzoek, Historie, PersoonState, Register, RegisterConfig, RegisterError, StandSleutel,
+};
