@@ -8,6 +8,9 @@ pub mod register;
 pub mod rules;
 pub mod service;
 pub mod store;
+pub mod wire;
+mod ophalen;
+mod service_impl;
 
 pub use reference::{Reference, ReferenceError};
 pub use service::{Delivery, Reply, Service, ServiceError};

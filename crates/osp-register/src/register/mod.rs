@@ -185,6 +185,11 @@ impl Register {
         self.klok.vandaag(sandbox)
     }
 
+    /// The register moment of a sandbox (real time, on the pinned date when one is set).
+    pub fn now(&self, sandbox: &str) -> chrono::DateTime<chrono::Utc> {
+        self.klok.nu(sandbox)
+    }
+
     /// Deletes every record of a sandbox (stands, history, persons, idempotency, outbox); its
     /// clock pin stays. Returns the number of records removed.
     pub fn reset_sandbox(&self, sandbox: &str) -> Result<usize, RegisterError> {
