@@ -72,7 +72,7 @@ pub trait Store: Send + Sync + 'static {
     /// Returns once every batch applied before the call is durable on disk. Concurrent callers
     /// share one flush (group commit).
     fn make_durable(&self) -> Result<(), StoreError>;
-    /// A process-wide increasing id that never repeats across restarts (outbox order).
+    /// An increasing id ≥ 1 that never repeats, also across restarts (outbox order).
     fn next_id(&self) -> Result<u64, StoreError>;
     /// Number of physical flushes so far (to observe group commit).
     fn flush_count(&self) -> u64;

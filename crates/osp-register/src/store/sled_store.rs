@@ -124,7 +124,8 @@ impl Store for SledStore {
     }
 
     fn next_id(&self) -> Result<u64, StoreError> {
-        self.db.generate_id().map_err(engine)
+        // sled starts at 0; ids start at 1 so cursor 0 means "from the beginning".
+        Ok(self.db.generate_id().map_err(engine)? + 1)
     }
 
     fn flush_count(&self) -> u64 {
