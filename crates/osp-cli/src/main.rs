@@ -2,6 +2,7 @@
 //! around them (certificates, sending one message, replaying scenarios).
 
 mod config;
+mod send;
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -130,9 +131,56 @@ struct ReplayArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Serve(_) | Command::Certs(_) | Command::Send(_) | Command::Replay(_) => {
+        Command::Certs(cmd) => certs(cmd),
+        Command::Send(args) => {
+            let opts = send::SendOptions {
+                file: &args.file,
+                as_oin: &args.as_oin,
+                server: &args.server,
+                certs: &args.certs,
+                insecure: args.insecure_skip_verify,
+            };
+            match send::run(&opts) {
+                Ok(send::Verdict::Goedgekeurd) => ExitCode::SUCCESS,
+                Ok(send::Verdict::Afgekeurd) => ExitCode::from(1),
+                Err(e) => fail(e),
+            }
+        }
+        Command::Serve(_) | Command::Replay(_) => {
             eprintln!("osp: this command is being assembled");
             ExitCode::from(2)
         }
+    }
+}
+
+/// Prints a one-line error and exits 2 (usage, configuration or connection error).
+fn fail(e: impl std::fmt::Display) -> ExitCode {
+    eprintln!("osp: {e}");
+    ExitCode::from(2)
+}
+
+fn certs(cmd: CertsCommand) -> ExitCode {
+    match cmd {
+        CertsCommand::Init { dir, force, rsa } => {
+            match osp_pki::init(&dir, osp_pki::InitOptions { force, rsa }) {
+                Ok(report) => {
+                    println!(
+                        "dev PKI in {}: {} files written, {} kept",
+                        dir.display(),
+                        report.written.len(),
+                        report.kept.len()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => fail(e),
+            }
+        }
+        CertsCommand::Issue { dir, oin, cn } => match osp_pki::issue(&dir, &oin, &cn) {
+            Ok(path) => {
+                println!("issued {}", path.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(e),
+        },
     }
 }

@@ -2,5 +2,11 @@
 //! validator every inbound body passes before anything else reads it.
 
 pub mod contracts;
+pub mod files;
+pub mod guard;
+pub mod validate;
 
 pub use contracts::{Contract, Operation, DUO_OIN};
+pub use guard::{check, InputError, Limits};
+
+pub use validate::{Validator, ValidatorError, Violation};

@@ -4,5 +4,6 @@
 pub mod canon;
 pub mod junit;
 pub mod pretty;
+pub mod request;
 pub mod runner;
 pub mod scenario;

@@ -62,8 +62,8 @@ impl Progress for () {
     fn step_done(&self, _: &str, _: &str, _: bool) {}
 }
 
-/// Looks at a request file's root element: envelope or body, and which operation.
-fn classify(raw: &[u8]) -> (bool, Option<Operation>) {
+/// Looks at a request file's root element: envelope (or unparseable, sent as is) or body, and which operation.
+pub fn classify(raw: &[u8]) -> (bool, Option<Operation>) {
     let Ok(text) = std::str::from_utf8(raw) else {
         // Non-UTF-8 requests (DK0009 scenarios) are always whole envelopes.
         return (true, None);

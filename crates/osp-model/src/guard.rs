@@ -1,0 +1,432 @@
+//! Cheap pre-parse of untrusted XML (SPEC §1 limits, §3 DK0004/DK0009): refuses oversized,
+//! non-UTF-8, malformed and DTD/entity/external-reference documents before libxml2 or the
+//! generated deserialiser ever sees them.
+
+use quick_xml::events::Event;
+use quick_xml::name::ResolveResult;
+use quick_xml::NsReader;
+
+/// XInclude namespace; an `xi:include` would make a parser fetch another document.
+const XINCLUDE_NS: &[u8] = b"http://www.w3.org/2001/XInclude";
+
+/// Configurable input limits (SPEC §1: body ≤ 4 MiB, depth ≤ 64).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest accepted document in bytes.
+    pub max_bytes: usize,
+    /// Deepest accepted element nesting (the root element is depth 1).
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_bytes: 4 * 1024 * 1024, max_depth: 64 }
+    }
+}
+
+/// Why a document was refused before validation; each kind maps to its own SOAP fault.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InputError {
+    /// The document exceeds `Limits::max_bytes` (HTTP 413 + DK0004).
+    #[error("document of {size} bytes exceeds the limit of {limit} bytes")]
+    TooLarge {
+        /// Size of the document.
+        size: usize,
+        /// The configured limit.
+        limit: usize,
+    },
+    /// Invalid UTF-8 bytes or a declaration naming another encoding (DK0009).
+    #[error("not UTF-8 at line {regel}, column {kolom}: {melding}")]
+    NotUtf8 {
+        /// 1-based line.
+        regel: u32,
+        /// 1-based column (in bytes).
+        kolom: u32,
+        /// What was found.
+        melding: String,
+    },
+    /// Not well-formed XML (incl. unbound namespace prefixes) (DK0004).
+    #[error("malformed XML at line {regel}, column {kolom}: {melding}")]
+    Malformed {
+        /// 1-based line.
+        regel: u32,
+        /// 1-based column (in bytes).
+        kolom: u32,
+        /// What is wrong.
+        melding: String,
+    },
+    /// A document type declaration (`<!DOCTYPE`) without external identifier (DK0004).
+    #[error("DTD not allowed (line {regel}, column {kolom})")]
+    Dtd {
+        /// 1-based line.
+        regel: u32,
+        /// 1-based column.
+        kolom: u32,
+    },
+    /// An entity declaration or a reference to a non-predefined entity (DK0004).
+    #[error("entity declaration or reference not allowed (line {regel}, column {kolom}): {melding}")]
+    Entity {
+        /// 1-based line.
+        regel: u32,
+        /// 1-based column.
+        kolom: u32,
+        /// The entity involved.
+        melding: String,
+    },
+    /// A reference to another resource: DOCTYPE SYSTEM/PUBLIC, `xi:include`, or a processing
+    /// instruction (DK0004).
+    #[error("external reference not allowed (line {regel}, column {kolom}): {melding}")]
+    ExternalReference {
+        /// 1-based line.
+        regel: u32,
+        /// 1-based column.
+        kolom: u32,
+        /// The reference found.
+        melding: String,
+    },
+    /// Elements nested deeper than `Limits::max_depth` (DK0004).
+    #[error("nesting depth exceeds {limit} at line {regel}, column {kolom}")]
+    TooDeep {
+        /// The configured limit.
+        limit: usize,
+        /// 1-based line.
+        regel: u32,
+        /// 1-based column.
+        kolom: u32,
+    },
+}
+
+impl InputError {
+    /// True when the refusal is about the character encoding (DK0009 rather than DK0004).
+    pub fn is_encoding(&self) -> bool {
+        matches!(self, InputError::NotUtf8 { .. })
+    }
+}
+
+/// 1-based (line, column) of a byte offset; columns count bytes, like libxml2's.
+pub fn line_column(xml: &[u8], offset: usize) -> (u32, u32) {
+    let end = offset.min(xml.len());
+    let before = &xml[..end];
+    let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+    let col = match before.iter().rposition(|b| *b == b'\n') {
+        Some(nl) => end - nl,
+        None => end + 1,
+    };
+    (clamp_u32(line), clamp_u32(col))
+}
+
+fn clamp_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+/// Scans `xml` once and refuses it when it breaks a limit or is not plain, self-contained,
+/// well-formed UTF-8 XML with exactly one root element.
+pub fn check(xml: &[u8], limits: &Limits) -> Result<(), InputError> {
+    if xml.len() > limits.max_bytes {
+        return Err(InputError::TooLarge { size: xml.len(), limit: limits.max_bytes });
+    }
+    if xml.starts_with(&[0xFE, 0xFF]) || xml.starts_with(&[0xFF, 0xFE]) {
+        return Err(InputError::NotUtf8 { regel: 1, kolom: 1, melding: "UTF-16 byte order mark".into() });
+    }
+    let text = match std::str::from_utf8(xml) {
+        Ok(t) => t,
+        Err(e) => {
+            let (regel, kolom) = line_column(xml, e.valid_up_to());
+            return Err(InputError::NotUtf8 { regel, kolom, melding: "invalid UTF-8 byte sequence".into() });
+        }
+    };
+    // quick-xml reports a BOM as text; strip it (a UTF-8 BOM is allowed).
+    let (text, skipped) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, 3),
+        None => (text, 0),
+    };
+    Scan { xml, skipped, limits }.run(text)
+}
+
+/// State of one scan; positions are reported relative to the original bytes.
+struct Scan<'a> {
+    xml: &'a [u8],
+    skipped: usize,
+    limits: &'a Limits,
+}
+
+impl Scan<'_> {
+    fn at(&self, pos: u64) -> (u32, u32) {
+        let pos = usize::try_from(pos).unwrap_or(usize::MAX).saturating_add(self.skipped);
+        line_column(self.xml, pos)
+    }
+
+    fn malformed(&self, pos: u64, melding: impl Into<String>) -> InputError {
+        let (regel, kolom) = self.at(pos);
+        InputError::Malformed { regel, kolom, melding: melding.into() }
+    }
+
+    fn run(&self, text: &str) -> Result<(), InputError> {
+        let mut reader = NsReader::from_str(text);
+        reader.config_mut().check_comments = true;
+        let mut depth = 0usize;
+        let mut roots = 0usize;
+        let mut first_event = true;
+        loop {
+            let start = reader.buffer_position();
+            let (ns, event) = match reader.read_resolved_event() {
+                Ok((ns, ev)) => (owned_ns(&ns), ev),
+                Err(e) => return Err(self.classify(reader.error_position(), &e)),
+            };
+            let is_first = std::mem::replace(&mut first_event, false);
+            match event {
+                Event::Start(ref e) | Event::Empty(ref e) => {
+                    if depth == 0 {
+                        roots += 1;
+                        if roots > 1 {
+                            return Err(self.malformed(start, "more than one root element"));
+                        }
+                    }
+                    self.check_element(start, &ns, e)?;
+                    if matches!(event, Event::Start(_)) {
+                        depth += 1;
+                        if depth > self.limits.max_depth {
+                            let (regel, kolom) = self.at(start);
+                            return Err(InputError::TooDeep { limit: self.limits.max_depth, regel, kolom });
+                        }
+                    } else if depth + 1 > self.limits.max_depth {
+                        let (regel, kolom) = self.at(start);
+                        return Err(InputError::TooDeep { limit: self.limits.max_depth, regel, kolom });
+                    }
+                }
+                Event::End(_) => depth = depth.saturating_sub(1),
+                Event::Text(ref t) => {
+                    if depth == 0 && !t.as_ref().chars().all(|c| c.is_ascii_whitespace()) {
+                        return Err(self.malformed(start, "text outside the root element"));
+                    }
+                }
+                Event::CData(_) => {
+                    if depth == 0 {
+                        return Err(self.malformed(start, "CDATA outside the root element"));
+                    }
+                }
+                Event::GeneralRef(ref r) => {
+                    if depth == 0 {
+                        return Err(self.malformed(start, "reference outside the root element"));
+                    }
+                    self.check_reference(start, r)?;
+                }
+                Event::Comment(_) => {}
+                Event::Decl(ref d) => {
+                    if !is_first {
+                        return Err(self.malformed(start, "XML declaration not at the start"));
+                    }
+                    if let Some(enc) = d.encoding() {
+                        let enc = enc.map_err(|e| self.malformed(start, e.to_string()))?;
+                        if !enc.eq_ignore_ascii_case("utf-8") && !enc.eq_ignore_ascii_case("utf8") {
+                            let (regel, kolom) = self.at(start);
+                            return Err(InputError::NotUtf8 {
+                                regel,
+                                kolom,
+                                melding: format!("declared encoding {enc}"),
+                            });
+                        }
+                    }
+                }
+                Event::PI(ref pi) => {
+                    let (regel, kolom) = self.at(start);
+                    return Err(InputError::ExternalReference {
+                        regel,
+                        kolom,
+                        melding: format!("processing instruction <?{}", pi.target()),
+                    });
+                }
+                Event::DocType(ref d) => return Err(self.doctype(start, d)),
+                Event::Eof => break,
+            }
+        }
+        if depth > 0 {
+            return Err(self.malformed(reader.buffer_position(), "unclosed element at end of document"));
+        }
+        if roots == 0 {
+            return Err(self.malformed(reader.buffer_position(), "no root element"));
+        }
+        Ok(())
+    }
+
+    fn check_element(
+        &self,
+        pos: u64,
+        ns: &Option<Vec<u8>>,
+        e: &quick_xml::events::BytesStart<'_>,
+    ) -> Result<(), InputError> {
+        if let Some(uri) = ns {
+            if uri.as_slice() == XINCLUDE_NS {
+                let (regel, kolom) = self.at(pos);
+                return Err(InputError::ExternalReference { regel, kolom, melding: "XInclude element".into() });
+            }
+        } else if e.name().prefix().is_some() {
+            return Err(self.malformed(pos, "unbound namespace prefix"));
+        }
+        for attr in e.attributes() {
+            let attr = attr.map_err(|err| self.malformed(pos, err.to_string()))?;
+            let value: &str = attr.value.as_ref();
+            // Attribute values may hold only predefined entity and character references.
+            let mut rest = value;
+            while let Some(amp) = rest.find('&') {
+                let tail = &rest[amp + 1..];
+                let Some(semi) = tail.find(';') else {
+                    return Err(self.malformed(pos, "unterminated reference in attribute"));
+                };
+                let name = tail[..semi].to_string();
+                check_ref_name(&name).map_err(|m| self.entity(pos, m))?;
+                rest = &tail[semi + 1..];
+            }
+        }
+        Ok(())
+    }
+
+    fn check_reference(
+        &self,
+        pos: u64,
+        r: &quick_xml::events::BytesRef<'_>,
+    ) -> Result<(), InputError> {
+        if r.is_char_ref() {
+            return match r.resolve_char_ref() {
+                Ok(Some(_)) => Ok(()),
+                _ => Err(self.malformed(pos, "invalid character reference")),
+            };
+        }
+        let name: String = r.as_ref().to_string();
+        check_ref_name(&name).map_err(|m| self.entity(pos, m))
+    }
+
+    fn entity(&self, pos: u64, melding: String) -> InputError {
+        let (regel, kolom) = self.at(pos);
+        InputError::Entity { regel, kolom, melding }
+    }
+
+    fn doctype(&self, pos: u64, d: &quick_xml::events::BytesText<'_>) -> InputError {
+        let (regel, kolom) = self.at(pos);
+        let body: String = d.as_ref().to_string();
+        if body.contains("<!ENTITY") {
+            return InputError::Entity { regel, kolom, melding: "entity declaration".into() };
+        }
+        let head = body.split('[').next().unwrap_or_default();
+        if head.split_ascii_whitespace().any(|w| w == "SYSTEM" || w == "PUBLIC") {
+            return InputError::ExternalReference { regel, kolom, melding: "DOCTYPE with external identifier".into() };
+        }
+        InputError::Dtd { regel, kolom }
+    }
+
+    fn classify(&self, pos: u64, e: &quick_xml::Error) -> InputError {
+        use quick_xml::errors::{Error, SyntaxError};
+        match e {
+            Error::Syntax(SyntaxError::UnclosedDoctype) => {
+                let (regel, kolom) = self.at(pos);
+                InputError::Dtd { regel, kolom }
+            }
+            Error::Escape(_) => self.entity(pos, e.to_string()),
+            _ => self.malformed(pos, e.to_string()),
+        }
+    }
+}
+
+/// Accepts the five predefined entities and well-formed character references.
+fn check_ref_name(name: &str) -> Result<(), String> {
+    match name {
+        "lt" | "gt" | "amp" | "apos" | "quot" => Ok(()),
+        _ => {
+            let code = if let Some(hex) = name.strip_prefix("#x") {
+                u32::from_str_radix(hex, 16).ok()
+            } else if let Some(dec) = name.strip_prefix('#') {
+                dec.parse::<u32>().ok()
+            } else {
+                return Err(format!("undeclared entity &{name};"));
+            };
+            match code.and_then(char::from_u32) {
+                Some(c) if c != '\0' => Ok(()),
+                _ => Err(format!("invalid character reference &{name};")),
+            }
+        }
+    }
+}
+
+fn owned_ns(ns: &ResolveResult<'_>) -> Option<Vec<u8>> {
+    match ns {
+        ResolveResult::Bound(n) => Some(n.as_ref().as_bytes().to_vec()),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chk(s: &str) -> Result<(), InputError> {
+        check(s.as_bytes(), &Limits::default())
+    }
+
+    #[test]
+    fn accepts_plain_documents() {
+        chk("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a xmlns=\"urn:x\"><b c=\"&amp;&#65;\">x &lt; y &#x41;</b><!-- c --></a>\n").unwrap();
+        chk("\n\n  <p:a xmlns:p=\"urn:x\"><p:b/></p:a>").unwrap();
+        chk("\u{feff}<a/>").unwrap();
+    }
+
+    #[test]
+    fn refuses_size() {
+        let l = Limits { max_bytes: 10, max_depth: 64 };
+        assert!(matches!(check(b"<a>0123456789</a>", &l), Err(InputError::TooLarge { size: 17, limit: 10 })));
+    }
+
+    #[test]
+    fn refuses_non_utf8() {
+        let e = check(b"<a>\n\xff</a>", &Limits::default()).unwrap_err();
+        assert_eq!(e, InputError::NotUtf8 { regel: 2, kolom: 1, melding: "invalid UTF-8 byte sequence".into() });
+        assert!(e.is_encoding());
+        let e = chk("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a/>").unwrap_err();
+        assert!(matches!(e, InputError::NotUtf8 { .. }), "{e:?}");
+        assert!(matches!(check(&[0xFF, 0xFE, b'<', 0], &Limits::default()), Err(InputError::NotUtf8 { .. })));
+    }
+
+    #[test]
+    fn refuses_malformed() {
+        for s in ["<a><b></a>", "<a>", "", "   ", "<a/><b/>", "x<a/>", "<a/>x", "<a b=\"1\" b=\"2\"/>", "<p:a/>", "<a><p:b/></a>", "<a>&</a>", "<a><!-- x -- y --></a>", "<a/><?xml version=\"1.0\"?>"] {
+            let e = chk(s).unwrap_err();
+            assert!(matches!(e, InputError::Malformed { .. }), "{s}: {e:?}");
+        }
+        let e = chk("<a>\n  <b></c>\n</a>").unwrap_err();
+        let InputError::Malformed { regel, .. } = e else { panic!("{e:?}") };
+        assert_eq!(regel, 2);
+    }
+
+    #[test]
+    fn refuses_dtd_entities_and_external_references() {
+        assert!(matches!(chk("<!DOCTYPE a><a/>"), Err(InputError::Dtd { regel: 1, kolom: 1 })));
+        assert!(matches!(chk("<!DOCTYPE a [<!ENTITY x \"y\">]><a>&x;</a>"), Err(InputError::Entity { .. })));
+        assert!(matches!(chk("<a>&x;</a>"), Err(InputError::Entity { .. })));
+        assert!(matches!(chk("<a b=\"&x;\"/>"), Err(InputError::Entity { .. })));
+        assert!(matches!(chk("<a>&#0;</a>"), Err(InputError::Malformed { .. })));
+        assert!(matches!(chk("<!DOCTYPE a SYSTEM \"file:///etc/passwd\"><a/>"), Err(InputError::ExternalReference { .. })));
+        assert!(matches!(chk("<!DOCTYPE a PUBLIC \"-//x\" \"http://x\"><a/>"), Err(InputError::ExternalReference { .. })));
+        assert!(matches!(
+            chk("<a xmlns:xi=\"http://www.w3.org/2001/XInclude\"><xi:include href=\"/etc/passwd\"/></a>"),
+            Err(InputError::ExternalReference { .. })
+        ));
+        assert!(matches!(chk("<?xml-stylesheet href=\"x\"?><a/>"), Err(InputError::ExternalReference { .. })));
+    }
+
+    #[test]
+    fn refuses_depth() {
+        let l = Limits { max_bytes: 1 << 20, max_depth: 3 };
+        check(b"<a><b><c/></b></a>", &l).unwrap();
+        check(b"<a><b><c></c></b></a>", &l).unwrap();
+        assert!(matches!(check(b"<a><b><c><d/></c></b></a>", &l), Err(InputError::TooDeep { limit: 3, .. })));
+        assert!(matches!(check(b"<a><b><c><d></d></c></b></a>", &l), Err(InputError::TooDeep { limit: 3, .. })));
+        let deep = format!("{}{}", "<a>".repeat(65), "</a>".repeat(65));
+        assert!(matches!(chk(&deep), Err(InputError::TooDeep { limit: 64, .. })));
+    }
+
+    #[test]
+    fn line_columns() {
+        assert_eq!(line_column(b"ab\ncd", 0), (1, 1));
+        assert_eq!(line_column(b"ab\ncd", 4), (2, 2));
+        assert_eq!(line_column(b"ab", 99), (1, 3));
+    }
+}
