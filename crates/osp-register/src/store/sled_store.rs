@@ -36,6 +36,8 @@ impl SledStore {
             _ => engine(e),
         })?;
         let data_file = File::open(dir.join("db")).map_err(engine)?;
+        // The data file's directory entry must survive power loss too (created on first open).
+        File::open(dir).and_then(|d| d.sync_all()).map_err(engine)?;
         Ok(SledStore {
             db,
             data_file,
