@@ -27,7 +27,7 @@ pub use envelope::wrap_request;
 pub use fault::{Fault, FaultCode, Locatie};
 pub use pipeline::WSA_FAULT_ACTION;
 pub use server::{Extras, Gateway, RunningGateway, ShutdownHandle, SOAP_PREFIX};
-pub use validation::BodyValidator;
+pub use validation::{BodyValidator, ModelValidator};
 
 /// Why the gateway could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +54,9 @@ pub enum GatewayError {
     /// Flushing the register on shutdown failed.
     #[error("register flush bij afsluiten: {0}")]
     Flush(osp_register::ServiceError),
+    /// The embedded XSDs do not compile (a build defect, not input).
+    #[error("XSD's laden: {0}")]
+    Schema(String),
     /// An internal task panicked or was cancelled.
     #[error("interne taak: {0}")]
     Task(String),

@@ -128,6 +128,9 @@ async fn process(
             return fault_outcome(Fault::new(FaultCode::DK0004, "bericht niet op tijd ontvangen"), None, path_contract, false)
         }
     };
+    if let Err((f, oversized)) = crate::validation::guard(&bytes, &limits) {
+        return fault_outcome(f, None, path_contract, oversized);
+    }
     let text = match std::str::from_utf8(&bytes) {
         Ok(t) => t.strip_prefix('\u{feff}').unwrap_or(t),
         Err(e) => {

@@ -116,6 +116,21 @@ impl RunningGateway {
 pub struct Gateway;
 
 impl Gateway {
+    /// Binds the SOAP and admin listeners and serves with osp-model's XSD validator.
+    pub async fn start(config: GatewayConfig, service: Arc<dyn Service>) -> Result<RunningGateway, GatewayError> {
+        Gateway::start_extended(config, service, Extras::default()).await
+    }
+
+    /// Like [`Gateway::start`], with extra admin routes.
+    pub async fn start_extended(
+        config: GatewayConfig,
+        service: Arc<dyn Service>,
+        extras: Extras,
+    ) -> Result<RunningGateway, GatewayError> {
+        let validator = crate::validation::ModelValidator::new().map_err(|e| GatewayError::Schema(e.to_string()))?;
+        Gateway::start_with(config, service, Arc::new(validator), extras).await
+    }
+
     /// Binds the SOAP and admin listeners and starts serving with `validator` checking bodies.
     pub async fn start_with(
         config: GatewayConfig,

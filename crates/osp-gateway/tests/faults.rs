@@ -73,7 +73,6 @@ async fn dk0003_soap_action_missing_different_unknown_or_wrong_contract() {
 }
 
 #[tokio::test]
-#[ignore = "interim: needs osp_model::validate (model branch)"]
 async fn dk0004_xsd_violation_lists_line_column_and_path() {
     let env = EXAMPLE.replace("<bas:brin>99AA</bas:brin>", "<bas:brin>99aa</bas:brin>").replace(
         "<ins:leerjaar>2</ins:leerjaar>",

@@ -130,6 +130,36 @@ async fn handshake_refused_without_or_with_bad_client_certificate() {
 }
 
 #[tokio::test]
+async fn revoked_certificate_fails_the_handshake_when_a_crl_is_configured() {
+    // a private PKI: revoking must not affect the shared one
+    let dir = tempfile::tempdir().unwrap();
+    osp_pki::init(dir.path(), osp_pki::InitOptions::default()).unwrap();
+    let revoked = dir.path().join(format!("clients/{SCHOOL_BB}.pem"));
+    let crl = osp_pki::revoke(dir.path(), &revoked).unwrap();
+    let mut cfg = osp_gateway::GatewayConfig::dev(dir.path());
+    cfg.listen = "127.0.0.1:0".parse().unwrap();
+    cfg.admin = None;
+    cfg.tls.crl = Some(crl);
+    let running = Running {
+        gateway: osp_gateway::Gateway::start_with(cfg, std::sync::Arc::new(Double::default()), validator(), Default::default())
+            .await
+            .unwrap(),
+        double: std::sync::Arc::new(Double::default()),
+    };
+    let addr = running.gateway.local_addr();
+    let ok = client::dev_client_config(dir.path(), SCHOOL_AA).unwrap();
+    let mut c = client::connect(addr, "localhost", ok).await.unwrap();
+    assert_eq!(c.post("/vo-webservices/", Some(INSCHRIJVING_ACTION), EXAMPLE.to_string()).await.unwrap().status, 200);
+    let bad = client::dev_client_config(dir.path(), SCHOOL_BB).unwrap();
+    match client::connect(addr, "localhost", bad).await {
+        Err(client::ClientError::Handshake(_)) => {}
+        Err(e) => panic!("unexpected {e}"),
+        Ok(mut c) => assert!(c.post("/vo-webservices/", Some(INSCHRIJVING_ACTION), example_from(SCHOOL_BB)).await.is_err()),
+    }
+    assert_eq!(running.gateway.metrics().handshake_failures(), 1);
+}
+
+#[tokio::test]
 async fn tls12_and_tls13_both_work() {
     let running = start().await;
     let (pem, key) = client_pem(&format!("clients/{SCHOOL_AA}"));
@@ -153,7 +183,6 @@ async fn tls12_and_tls13_both_work() {
 }
 
 #[tokio::test]
-#[ignore = "interim: needs osp_model::files (model branch)"]
 async fn wsdl_over_mtls_parses_and_its_schema_locations_resolve() {
     let running = start().await;
     let mut c = connect(&running, SCHOOL_AA).await;

@@ -195,6 +195,61 @@ pub fn issue(dir: &Path, oin: &str, cn: &str) -> Result<PathBuf, PkiError> {
     Ok(pem_path(&stem))
 }
 
+/// File name of the CRL `revoke` maintains (issued by the services CA); give it to the gateway
+/// as `tls.crl` to make revoked client certificates fail the handshake.
+pub const CRL_FILE: &str = "services-ca.crl.pem";
+
+/// Revokes the leaf certificate in `cert_pem` (issued by the services CA of the dev PKI in
+/// `dir`): adds its serial to `dir/services-ca.crl.pem`, keeping earlier revocations, and
+/// returns the CRL's path.
+pub fn revoke(dir: &Path, cert_pem: &Path) -> Result<PathBuf, PkiError> {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, CertificateRevocationListDer};
+    let bad = |path: &Path, detail: String| PkiError::Io {
+        path: path.to_path_buf(),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidData, detail),
+    };
+    let leaf = CertificateDer::from_pem_file(cert_pem).map_err(|e| bad(cert_pem, e.to_string()))?;
+    let (_, parsed) = x509_parser::parse_x509_certificate(&leaf).map_err(|e| bad(cert_pem, e.to_string()))?;
+    let mut serials: Vec<Vec<u8>> = vec![parsed.raw_serial().to_vec()];
+    let crl_path = dir.join(CRL_FILE);
+    if crl_path.exists() {
+        let old = CertificateRevocationListDer::from_pem_file(&crl_path).map_err(|e| bad(&crl_path, e.to_string()))?;
+        let (_, crl) = x509_parser::parse_x509_crl(&old).map_err(|e| bad(&crl_path, e.to_string()))?;
+        for r in crl.iter_revoked_certificates() {
+            if !serials.iter().any(|s| s.as_slice() == r.raw_serial()) {
+                serials.push(r.raw_serial().to_vec());
+            }
+        }
+    }
+    let ca_stem = dir.join(SERVICES_CA);
+    let ca_key = KeyPair::from_pem(&read(&key_path(&ca_stem))?).map_err(|e| rcgen_err("services-ca.key", e))?;
+    let issuer = Issuer::from_ca_cert_pem(&read(&pem_path(&ca_stem))?, ca_key)
+        .map_err(|e| rcgen_err("services-ca.pem", e))?;
+    let now = OffsetDateTime::now_utc();
+    let params = rcgen::CertificateRevocationListParams {
+        this_update: now - Duration::minutes(5),
+        next_update: now + Duration::days(30),
+        crl_number: fresh_serial(),
+        issuing_distribution_point: None,
+        revoked_certs: serials
+            .into_iter()
+            .map(|s| rcgen::RevokedCertParams {
+                serial_number: SerialNumber::from_slice(&s),
+                revocation_time: now - Duration::minutes(5),
+                reason_code: Some(rcgen::RevocationReason::KeyCompromise),
+                invalidity_date: None,
+            })
+            .collect(),
+        key_identifier_method: rcgen::KeyIdMethod::Sha256,
+    };
+    let crl = params.signed_by(&issuer).map_err(|e| rcgen_err("CRL", e))?;
+    let text = crl.pem().map_err(|e| rcgen_err("CRL", e))?;
+    write_public(&crl_path, text.as_bytes())?;
+    tracing::info!(cert = %cert_pem.display(), crl = %crl_path.display(), "certificate revoked");
+    Ok(crl_path)
+}
+
 struct Run {
     dir: PathBuf,
     options: InitOptions,

@@ -168,3 +168,27 @@ fn issue_adds_one_client_and_refuses_duplicates() {
     let empty = tempfile::tempdir().unwrap();
     assert!(matches!(issue(empty.path(), "00000003555555550000", "x"), Err(PkiError::Io { .. })));
 }
+
+#[test]
+fn revoke_accumulates_serials_in_a_signed_crl() {
+    let dir = tempfile::tempdir().unwrap();
+    init(dir.path(), InitOptions::default()).unwrap();
+    let a = dir.path().join("clients/0000000700099AA00000.pem");
+    let b = dir.path().join("clients/0000000700099BB00000.pem");
+    osp_pki::revoke(dir.path(), &a).unwrap();
+    let crl_path = osp_pki::revoke(dir.path(), &b).unwrap();
+    assert_eq!(crl_path, dir.path().join(osp_pki::CRL_FILE));
+    let crl_der = rustls_pki_types::CertificateRevocationListDer::from_pem_file(&crl_path).unwrap();
+    let (_, crl) = parse_x509_crl(&crl_der).unwrap();
+    let revoked: Vec<Vec<u8>> = crl.iter_revoked_certificates().map(|r| r.raw_serial().to_vec()).collect();
+    assert_eq!(revoked.len(), 2);
+    for p in [&a, &b] {
+        let chain = certs(p);
+        let (_, c) = parse_x509_certificate(&chain[0]).unwrap();
+        assert!(revoked.contains(&c.raw_serial().to_vec()));
+    }
+    let services = certs(&dir.path().join("services-ca.pem"));
+    let (_, s) = parse_x509_certificate(&services[0]).unwrap();
+    assert_eq!(crl.issuer(), s.subject());
+    assert!(crl.verify_signature(s.public_key()).is_ok());
+}

@@ -109,16 +109,8 @@ pub async fn start() -> Running {
     start_with(config()).await
 }
 
-/// Interim validator double until osp-model's validator lands: accepts every body.
-struct AcceptAll;
-impl osp_gateway::BodyValidator for AcceptAll {
-    fn validate(&self, _: Contract, _: &str) -> Result<(), Vec<osp_gateway::Locatie>> {
-        Ok(())
-    }
-}
-
 pub fn validator() -> Arc<dyn osp_gateway::BodyValidator> {
-    Arc::new(AcceptAll)
+    Arc::new(osp_gateway::ModelValidator::new().unwrap())
 }
 
 pub fn client_pem(stem: &str) -> (PathBuf, PathBuf) {
