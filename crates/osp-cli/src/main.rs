@@ -1,8 +1,11 @@
 //! `osp`: the thin binary that assembles the gateway and the register, and the vendor's tools
 //! around them (certificates, sending one message, replaying scenarios).
 
+mod admin;
 mod config;
+mod replay;
 mod send;
+mod serve;
 
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -146,10 +149,31 @@ fn main() -> ExitCode {
                 Err(e) => fail(e),
             }
         }
-        Command::Serve(_) | Command::Replay(_) => {
-            eprintln!("osp: this command is being assembled");
-            ExitCode::from(2)
+        Command::Serve(args) => {
+            let overrides = serve::ServeOverrides {
+                listen: args.listen,
+                admin_listen: args.admin_listen,
+                data: args.data,
+                certs: args.certs,
+                reference: args.reference,
+                today: args.today,
+                log_format: args.log_format,
+                config: args.config,
+            };
+            match serve::resolve(overrides).map_err(|e| e.to_string()).and_then(serve::run) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => fail(e),
+            }
         }
+        Command::Replay(args) => replay::run(&replay::ReplayOptions {
+            dirs: args.dirs,
+            server: args.server,
+            junit: args.junit,
+            record: args.record,
+            jobs: args.jobs,
+            certs: args.certs,
+            reference: args.reference,
+        }),
     }
 }
 

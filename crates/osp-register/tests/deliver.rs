@@ -1,14 +1,14 @@
 //! End to end through `Service::deliver` with real XML bodies (the repository's samples and the
-//! spec example), checking every response validates against `xsd/` (xmllint, libxml2 — the same
-//! validator the gateway uses) and carries the terugkoppeling of SPEC §5.
+//! spec example), checking every response validates against `xsd/` (osp-model's libxml2
+//! validator, the one the gateway uses) and carries the terugkoppeling of SPEC §5.
 
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use common::*;
+use osp_model::validate::Validator;
 use osp_model::{Contract, Operation};
 use osp_register::domain::Pgn;
 use osp_register::register::{Inschrijvingswijziging, NieuwBericht, RegisterLezer, Vervolgberichten};
@@ -23,19 +23,17 @@ fn sample(name: &str) -> String {
     std::fs::read_to_string(repo().join("fixtures/samples").join(name)).unwrap()
 }
 
-/// Validates a response body against its contract XSD with libxml2 (xmllint).
-fn assert_valid(contract: Contract, body: &str) {
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("body.xml");
-    std::fs::write(&file, body).unwrap();
-    let out = Command::new("xmllint")
-        .arg("--noout")
-        .arg("--schema")
-        .arg(repo().join("xsd").join(contract.xsd_file()))
-        .arg(&file)
-        .output()
-        .expect("xmllint (libxml2-utils) is needed: scripts/deps.sh installs it");
-    assert!(out.status.success(), "response not XSD-valid:\n{}\n{body}", String::from_utf8_lossy(&out.stderr));
+/// The model's libxml2 validator (the one the gateway uses), compiled once per test binary.
+fn validator() -> &'static Validator {
+    static V: OnceLock<Validator> = OnceLock::new();
+    V.get_or_init(|| Validator::new().unwrap())
+}
+
+/// Validates a response body against its contract XSD and checks its root element.
+fn assert_valid(op: Operation, body: &str) {
+    if let Err(v) = validator().validate_root(op.contract(), &op.response_element(), body) {
+        panic!("response not XSD-valid: {v:?}\n{body}");
+    }
 }
 
 fn deliver(r: &Register, sandbox: &str, from: &str, op: Operation, body: &str) -> Result<Reply, ServiceError> {
@@ -49,9 +47,31 @@ fn deliver(r: &Register, sandbox: &str, from: &str, op: Operation, body: &str) -
     })
 }
 
+/// The generated model (what `osp send` and replay read) must read every response too.
+fn assert_model_reads(op: Operation, body: &str) {
+    use osp_model::{from_xml, messages as m};
+    let r = match op {
+        Operation::AanleverenInschrijvingVO => from_xml::<m::AanleverenInschrijvingVOResponse>(body).map(drop),
+        Operation::AanleverenVerwijderingInschrijvingVO => {
+            from_xml::<m::AanleverenVerwijderingInschrijvingVOResponse>(body).map(drop)
+        }
+        Operation::AanleverenIdentificerenPersoonVO => from_xml::<m::AanleverenIdentificerenPersoonVOResponse>(body).map(drop),
+        Operation::AanleverenExamenresultaatVO => from_xml::<m::AanleverenExamenresultaatVOResponse>(body).map(drop),
+        Operation::AanleverenVerwijderingExamenresultaatVO => {
+            from_xml::<m::AanleverenVerwijderingExamenresultaatVOResponse>(body).map(drop)
+        }
+        Operation::OphalenBerichtenVO => from_xml::<m::OphalenBerichtenVOResponse>(body).map(drop),
+        Operation::BevestigenBerichtenVO => from_xml::<m::BevestigenBerichtenVOResponse>(body).map(drop),
+    };
+    if let Err(e) = r {
+        panic!("generated model cannot read the response: {e}\n{body}");
+    }
+}
+
 fn ok(r: &Register, sandbox: &str, from: &str, op: Operation, body: &str) -> Reply {
     let reply = deliver(r, sandbox, from, op, body).unwrap();
-    assert_valid(op.contract(), &reply.body);
+    assert_valid(op, &reply.body);
+    assert_model_reads(op, &reply.body);
     reply
 }
 
@@ -78,6 +98,10 @@ fn goedgekeurde_and_afgekeurde_inschrijving_validate_and_replay_identically() {
     assert!(a.body.contains("<tk:identificatiecodeBedrijfsdocument>0d9b7c3e-51a2-4c4f-8e0b-2f6a9d1c7b10<"));
     assert!(a.body.contains("<bas:ontvangendeInstantie>99AA</bas:ontvangendeInstantie>"));
     assert!(!a.body.starts_with("<?xml"));
+    // the check is real: a broken terugkoppeling does not validate
+    let broken = a.body.replace("<tk:leveringGoedgekeurd>true", "<tk:leveringGoedgekeurd>ja");
+    let op = Operation::AanleverenInschrijvingVO;
+    assert!(validator().validate_root(op.contract(), &op.response_element(), &broken).is_err());
     // byte-identical body: the stored answer, byte for byte
     let b = ok(&r, "s", AA, Operation::AanleverenInschrijvingVO, &body);
     assert_eq!(a, b);

@@ -7,3 +7,4 @@ pub mod pretty;
 pub mod request;
 pub mod runner;
 pub mod scenario;
+pub mod target;

@@ -28,7 +28,7 @@ pub struct Prepared {
 }
 
 /// The PEM and key of the identity presenting a request.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Identity {
     /// Certificate chain (leaf + intermediate).
     pub cert: PathBuf,

@@ -166,7 +166,7 @@ impl BrpGenerator {
             if !bsn_geldig(&bsn) {
                 continue;
             }
-            let man = rng.next() % 2 == 0;
+            let man = rng.next().is_multiple_of(2);
             let lijst = if man { &self.voornamen_man } else { &self.voornamen_vrouw };
             let voornaam = lijst[rng.below(lijst.len())].clone();
             let (vv, achternaam) = self.achternamen[rng.below(self.achternamen.len())].clone();

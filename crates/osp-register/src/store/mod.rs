@@ -52,21 +52,24 @@ impl Batch {
     }
 }
 
+/// One stored entry: key and value bytes.
+pub type Entry = (Vec<u8>, Vec<u8>);
+
 /// The storage engine seen by the register: ordered keys, atomic batches, durable group commit.
 pub trait Store: Send + Sync + 'static {
     /// Reads one key.
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError>;
     /// Every entry whose key starts with `prefix`, in key order.
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError>;
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, StoreError>;
     /// Up to `limit` entries with `prefix` whose key is > `after`, in key order (cursors).
     fn scan_after(
         &self,
         prefix: &[u8],
         after: &[u8],
         limit: usize,
-    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError>;
+    ) -> Result<Vec<Entry>, StoreError>;
     /// The last entry (in key order) with `prefix`.
-    fn last_with_prefix(&self, prefix: &[u8]) -> Result<Option<(Vec<u8>, Vec<u8>)>, StoreError>;
+    fn last_with_prefix(&self, prefix: &[u8]) -> Result<Option<Entry>, StoreError>;
     /// Applies a batch atomically (not yet durable).
     fn apply(&self, batch: Batch) -> Result<(), StoreError>;
     /// Returns once every batch applied before the call is durable on disk. Concurrent callers

@@ -6,7 +6,7 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use super::{Batch, GroupCommit, Store, StoreError};
+use super::{Batch, Entry, GroupCommit, Store, StoreError};
 
 /// The sled-backed [`Store`].
 #[derive(Debug)]
@@ -36,6 +36,8 @@ impl SledStore {
             _ => engine(e),
         })?;
         let data_file = File::open(dir.join("db")).map_err(engine)?;
+        // The data file's directory entry must survive power loss too (created on first open).
+        File::open(dir).and_then(|d| d.sync_all()).map_err(engine)?;
         Ok(SledStore {
             db,
             data_file,
@@ -58,7 +60,7 @@ impl SledStore {
     }
 }
 
-fn collect(iter: sled::Iter, limit: usize) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+fn collect(iter: sled::Iter, limit: usize) -> Result<Vec<Entry>, StoreError> {
     let mut out = Vec::new();
     for item in iter.take(limit) {
         let (k, v) = item.map_err(engine)?;
@@ -72,7 +74,7 @@ impl Store for SledStore {
         Ok(self.db.get(key).map_err(engine)?.map(|v| v.to_vec()))
     }
 
-    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+    fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, StoreError> {
         collect(self.db.scan_prefix(prefix), usize::MAX)
     }
 
@@ -81,7 +83,7 @@ impl Store for SledStore {
         prefix: &[u8],
         after: &[u8],
         limit: usize,
-    ) -> Result<Vec<(Vec<u8>, Vec<u8>)>, StoreError> {
+    ) -> Result<Vec<Entry>, StoreError> {
         use std::ops::Bound;
         let iter = self.db.range::<&[u8], _>((Bound::Excluded(after), Bound::Unbounded));
         let mut out = Vec::new();
@@ -98,7 +100,7 @@ impl Store for SledStore {
         Ok(out)
     }
 
-    fn last_with_prefix(&self, prefix: &[u8]) -> Result<Option<(Vec<u8>, Vec<u8>)>, StoreError> {
+    fn last_with_prefix(&self, prefix: &[u8]) -> Result<Option<Entry>, StoreError> {
         match self.db.scan_prefix(prefix).next_back() {
             Some(item) => {
                 let (k, v) = item.map_err(engine)?;
@@ -143,15 +145,15 @@ mod tests {
         {
             let s = SledStore::open(dir.path()).unwrap();
             let mut b = Batch::default();
-            b.put(b"a\0x\01".to_vec(), b"1".to_vec());
-            b.put(b"a\0x\02".to_vec(), b"2".to_vec());
+            b.put(b"a\0x\x001".to_vec(), b"1".to_vec());
+            b.put(b"a\0x\x002".to_vec(), b"2".to_vec());
             b.put(b"a\0y".to_vec(), b"3".to_vec());
             s.apply(b).unwrap();
             s.make_durable().unwrap();
             assert_eq!(s.flush_count(), 1);
             assert_eq!(s.scan_prefix(b"a\0x\0").unwrap().len(), 2);
             assert_eq!(s.last_with_prefix(b"a\0x\0").unwrap().unwrap().1, b"2");
-            assert_eq!(s.scan_after(b"a\0x\0", b"a\0x\01", 10).unwrap().len(), 1);
+            assert_eq!(s.scan_after(b"a\0x\0", b"a\0x\x001", 10).unwrap().len(), 1);
             let mut d = Batch::default();
             d.delete(b"a\0y".to_vec());
             s.apply(d).unwrap();
@@ -160,7 +162,7 @@ mod tests {
             assert!(s.next_id().unwrap() > id1);
         }
         let s = SledStore::open(dir.path()).unwrap();
-        assert_eq!(s.get(b"a\0x\01").unwrap().as_deref(), Some(&b"1"[..]));
+        assert_eq!(s.get(b"a\0x\x001").unwrap().as_deref(), Some(&b"1"[..]));
         assert_eq!(s.get(b"a\0y").unwrap(), None);
     }
 }
