@@ -87,10 +87,14 @@ fn http_get(port: u16, path: &str) -> std::io::Result<String> {
 }
 
 fn send(server: &Server, file: &Path, dir: &Path, as_oin: &str) -> (i32, String) {
+    send_from(server, file, dir, as_oin, as_oin)
+}
+
+fn send_from(server: &Server, file: &Path, dir: &Path, as_oin: &str, from: &str) -> (i32, String) {
     let out = Command::new(OSP)
         .args(["send"])
         .arg(file)
-        .args(["--as", as_oin, "--server", &server.url()])
+        .args(["--as", as_oin, "--from", from, "--server", &server.url()])
         .arg("--certs")
         .arg(dir.join("certs"))
         .output()
@@ -140,10 +144,15 @@ fn serve_send_goedgekeurd_afgekeurd_and_sigterm() {
     let (code, out) = send(&server, &bad, dir.path(), SCHOOL);
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("<tk:foutcode>0101</tk:foutcode>"), "{out}");
-    // The unmandated vendor gets fault DK0002: exit 1.
-    let (code, out) = send(&server, &ok, dir.path(), "00000003876543210000");
-    assert_eq!(code, 1);
+    // The unmandated vendor acting for 99AA gets fault DK0002: exit 1.
+    let (code, out) = send_from(&server, &ok, dir.path(), "00000003876543210000", SCHOOL);
+    assert_eq!(code, 1, "{out}");
     assert!(out.contains("DK0002"), "{out}");
+    // The mandated vendor acting for 99AA is accepted.
+    let vendor = dir.path().join("vendor.xml");
+    std::fs::write(&vendor, inschrijving("7b0e4c7a-3333-4c4f-8e0b-2f6a9d1c7b10", "e2e-3", "999990019")).unwrap();
+    let (code, out) = send_from(&server, &vendor, dir.path(), "00000003123456780000", SCHOOL);
+    assert_eq!(code, 0, "{out}");
     // No server: exit 2.
     let gone = Command::new(OSP)
         .args(["send"])
