@@ -1,1 +1,10 @@
-//! Dev PKI in the layout of TESTDATA.md and OIN extraction from client certificates.
+//! Dev PKI in the PKIoverheid style (root → services CA → leaf, OIN in the subject
+//! serialNumber) and OIN extraction from certificates, shared by the gateway and the CLI.
+
+pub mod cert;
+pub mod dev;
+pub mod oin;
+
+pub use cert::{common_name, oin_from_certificate, CertOinError};
+pub use dev::{init, issue, revoke, InitOptions, InitReport, PkiError, TestIdentity, TEST_IDENTITIES, CRL_FILE};
+pub use oin::{Oin, OinError, OinSoort};

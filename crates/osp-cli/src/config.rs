@@ -1,0 +1,140 @@
+//! `osp serve` configuration: embedded defaults < `osp.toml` < `OSP_…` environment < flags.
+//! Every key of the file has a flag and an environment variable of the same name.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// Errors a user can fix from the message alone.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The config file named with `--config` (or `OSP_CONFIG`) is missing or unreadable.
+    #[error("cannot read config file {path}: {source}")]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The config file is not valid TOML for osp.
+    #[error("invalid config file {path}: {message}")]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// Parser message with line and column.
+        message: String,
+    },
+    /// A value has the wrong form.
+    #[error("invalid value for {key}: {value:?} ({why})")]
+    Value {
+        /// Config key.
+        key: &'static str,
+        /// The value given.
+        value: String,
+        /// What was expected.
+        why: &'static str,
+    },
+}
+
+/// Contents of `osp.toml`; every field optional so a partial file overrides only what it names.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    /// SOAP listener address.
+    pub listen: Option<String>,
+    /// Admin listener address.
+    pub admin_listen: Option<String>,
+    /// Data directory (sled).
+    pub data: Option<PathBuf>,
+    /// Dev PKI directory.
+    pub certs: Option<PathBuf>,
+    /// Reference data directory.
+    pub reference: Option<PathBuf>,
+    /// Pinned register date `YYYY-MM-DD`.
+    pub today: Option<String>,
+    /// Log format: `human` or `json`.
+    pub log_format: Option<String>,
+    /// Certificate OIN → sandbox name (SPEC §2 routing); others use `default`.
+    #[serde(default)]
+    pub sandboxes: BTreeMap<String, String>,
+    /// Transport limits.
+    #[serde(default)]
+    pub limits: LimitsConfig,
+    /// Terugkoppeling delivery.
+    #[serde(default)]
+    pub terugkoppeling: TerugkoppelingConfig,
+}
+
+/// `[limits]` of `osp.toml` (SPEC §1).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsConfig {
+    /// Largest accepted request body in bytes (default 4 MiB).
+    pub max_body_bytes: Option<usize>,
+    /// Seconds allowed to read request headers (default 10).
+    pub header_timeout_secs: Option<u64>,
+    /// Seconds an idle keep-alive connection is kept (default 60).
+    pub idle_timeout_secs: Option<u64>,
+    /// Concurrent connections accepted (default 1024).
+    pub max_connections: Option<usize>,
+}
+
+/// `[terugkoppeling]` of `osp.toml` (SPEC §5, §7).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TerugkoppelingConfig {
+    /// `sync` (default), `async` or `both`.
+    pub mode: Option<String>,
+}
+
+impl FileConfig {
+    /// Reads `path`; a missing default `osp.toml` is not an error, a missing named file is.
+    pub fn load(path: &Path, must_exist: bool) -> Result<FileConfig, ConfigError> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(t) => t,
+            Err(e) if !must_exist && e.kind() == std::io::ErrorKind::NotFound => return Ok(FileConfig::default()),
+            Err(source) => return Err(ConfigError::Read { path: path.to_path_buf(), source }),
+        };
+        toml::from_str(&text).map_err(|e| ConfigError::Parse { path: path.to_path_buf(), message: e.to_string() })
+    }
+}
+
+/// Parses a socket address with a message naming the key.
+pub fn parse_addr(key: &'static str, value: &str) -> Result<SocketAddr, ConfigError> {
+    value.parse().map_err(|_| ConfigError::Value { key, value: value.to_string(), why: "expected HOST:PORT, e.g. 127.0.0.1:8443" })
+}
+
+/// Parses a `YYYY-MM-DD` date with a message naming the key.
+pub fn parse_date(key: &'static str, value: &str) -> Result<chrono::NaiveDate, ConfigError> {
+    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
+        .map_err(|_| ConfigError::Value { key, value: value.to_string(), why: "expected a date YYYY-MM-DD" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn partial_file_and_unknown_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("osp.toml");
+        std::fs::write(&p, "listen = \"127.0.0.1:9443\"\n[sandboxes]\n\"00000003123456780000\" = \"vendor\"\n[limits]\nmax_body_bytes = 1024\n").unwrap();
+        let c = FileConfig::load(&p, true).unwrap();
+        assert_eq!(c.listen.as_deref(), Some("127.0.0.1:9443"));
+        assert_eq!(c.sandboxes.get("00000003123456780000").map(String::as_str), Some("vendor"));
+        assert_eq!(c.limits.max_body_bytes, Some(1024));
+        std::fs::write(&p, "lisen = 1\n").unwrap();
+        let e = FileConfig::load(&p, true).unwrap_err().to_string();
+        assert!(e.contains("lisen"), "{e}");
+        assert!(FileConfig::load(&dir.path().join("absent.toml"), false).is_ok());
+        assert!(FileConfig::load(&dir.path().join("absent.toml"), true).is_err());
+    }
+
+    #[test]
+    fn values_are_checked() {
+        assert!(parse_addr("listen", "nope").is_err());
+        assert!(parse_date("today", "2025-13-01").is_err());
+        assert_eq!(parse_date("today", "2025-10-01").unwrap().to_string(), "2025-10-01");
+    }
+}

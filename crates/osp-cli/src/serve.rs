@@ -1,0 +1,206 @@
+//! `osp serve`: resolves configuration, prepares a first run (data dir, dev PKI, reference data),
+//! assembles register and gateway, prints how to connect, and shuts down cleanly on a signal.
+
+use crate::admin::RegisterAdmin;
+use crate::config::{parse_addr, parse_date, ConfigError, FileConfig};
+use osp_gateway::{Extras, Gateway, GatewayConfig};
+use osp_register::{Reference, Register, RegisterConfig};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Everything `osp serve` runs with, after layering defaults, file, environment and flags.
+#[derive(Debug, Clone)]
+pub struct ServeSettings {
+    /// SOAP listener.
+    pub listen: std::net::SocketAddr,
+    /// Admin listener.
+    pub admin_listen: std::net::SocketAddr,
+    /// Data directory.
+    pub data: PathBuf,
+    /// Dev PKI directory.
+    pub certs: PathBuf,
+    /// Reference data directory.
+    pub reference: PathBuf,
+    /// Pinned register date.
+    pub today: Option<chrono::NaiveDate>,
+    /// `json` logs instead of human ones.
+    pub json_logs: bool,
+    /// The parsed file (routing, limits).
+    pub file: FileConfig,
+}
+
+/// Flag/env values; `None` where the user gave nothing.
+#[derive(Debug, Default)]
+pub struct ServeOverrides {
+    /// `--listen` / `OSP_LISTEN`.
+    pub listen: Option<String>,
+    /// `--admin-listen` / `OSP_ADMIN_LISTEN`.
+    pub admin_listen: Option<String>,
+    /// `--data` / `OSP_DATA`.
+    pub data: Option<PathBuf>,
+    /// `--certs` / `OSP_CERTS`.
+    pub certs: Option<PathBuf>,
+    /// `--reference` / `OSP_REFERENCE`.
+    pub reference: Option<PathBuf>,
+    /// `--today` / `OSP_TODAY`.
+    pub today: Option<String>,
+    /// `--log-format` / `OSP_LOG_FORMAT`.
+    pub log_format: Option<String>,
+    /// `--config` / `OSP_CONFIG`.
+    pub config: Option<PathBuf>,
+}
+
+/// Layers defaults < file < environment/flags (clap already merged the last two).
+pub fn resolve(o: ServeOverrides) -> Result<ServeSettings, ConfigError> {
+    let file = match &o.config {
+        Some(p) => FileConfig::load(p, true)?,
+        None => FileConfig::load(Path::new("osp.toml"), false)?,
+    };
+    let listen = o.listen.or(file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8443".into());
+    let admin = o.admin_listen.or(file.admin_listen.clone()).unwrap_or_else(|| "127.0.0.1:8444".into());
+    let today = o.today.or(file.today.clone());
+    let log_format = o.log_format.or(file.log_format.clone()).unwrap_or_else(|| "human".into());
+    let json_logs = match log_format.as_str() {
+        "human" => false,
+        "json" => true,
+        other => return Err(ConfigError::Value { key: "log_format", value: other.into(), why: "expected human or json" }),
+    };
+    if let Some(mode) = file.terugkoppeling.mode.as_deref() {
+        if mode != "sync" {
+            return Err(ConfigError::Value { key: "terugkoppeling.mode", value: mode.into(), why: "this version supports sync only" });
+        }
+    }
+    Ok(ServeSettings {
+        listen: parse_addr("listen", &listen)?,
+        admin_listen: parse_addr("admin_listen", &admin)?,
+        data: o.data.or(file.data.clone()).unwrap_or_else(|| PathBuf::from("data")),
+        certs: o.certs.or(file.certs.clone()).unwrap_or_else(|| PathBuf::from("certs-dev")),
+        reference: o.reference.or(file.reference.clone()).unwrap_or_else(|| PathBuf::from("fixtures/reference")),
+        today: today.as_deref().map(|t| parse_date("today", t)).transpose()?,
+        json_logs,
+        file,
+    })
+}
+
+/// The gateway configuration for `settings`.
+pub fn gateway_config(s: &ServeSettings) -> GatewayConfig {
+    let mut g = GatewayConfig::dev(&s.certs);
+    g.listen = s.listen;
+    g.admin = Some(s.admin_listen);
+    g.sandboxes = s.file.sandboxes.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    let l = &s.file.limits;
+    if let Some(v) = l.max_body_bytes {
+        g.limits.max_body_bytes = v;
+    }
+    if let Some(v) = l.header_timeout_secs {
+        g.limits.header_read_timeout = Duration::from_secs(v);
+    }
+    if let Some(v) = l.idle_timeout_secs {
+        g.limits.idle_timeout = Duration::from_secs(v);
+    }
+    if let Some(v) = l.max_connections {
+        g.limits.max_connections = v;
+    }
+    g
+}
+
+/// Opens the register in `data` (sled under `data/register`), with a message that names the
+/// likely cause when another process holds it.
+pub fn open_register(data: &Path, reference: Reference, today: Option<chrono::NaiveDate>) -> Result<Register, String> {
+    std::fs::create_dir_all(data).map_err(|e| format!("cannot create data directory {}: {e}", data.display()))?;
+    let config = RegisterConfig { today, ..RegisterConfig::default() };
+    Register::open(&data.join("register"), reference, config).map_err(|e| {
+        let text = e.to_string();
+        if text.contains("lock") || text.contains("WouldBlock") || text.contains("Resource temporarily unavailable") {
+            format!("data directory {} is in use by another osp process ({text})", data.display())
+        } else {
+            format!("cannot open register in {}: {text}", data.display())
+        }
+    })
+}
+
+fn init_tracing(json: bool) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("OSP_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = if json { builder.json().try_init() } else { builder.try_init() };
+}
+
+/// Runs the emulator until SIGTERM/SIGINT. Errors are one line for the user.
+pub fn run(settings: ServeSettings) -> Result<(), String> {
+    init_tracing(settings.json_logs);
+    let report = osp_pki::init(&settings.certs, osp_pki::InitOptions::default())
+        .map_err(|e| format!("cannot prepare dev certificates in {}: {e}", settings.certs.display()))?;
+    if !report.written.is_empty() {
+        tracing::info!(dir = %settings.certs.display(), files = report.written.len(), "dev PKI generated");
+    }
+    let reference = Reference::load(&settings.reference)
+        .map_err(|e| format!("cannot load reference data from {}: {e}", settings.reference.display()))?;
+    let register = Arc::new(open_register(&settings.data, reference, settings.today)?);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start runtime: {e}"))?;
+    runtime.block_on(async move {
+        let extras = Extras {
+            admin_extensions: vec![Arc::new(RegisterAdmin { register: register.clone(), reference_dir: settings.reference.clone() })],
+        };
+        let gateway = Gateway::start_extended(gateway_config(&settings), register.clone(), extras)
+            .await
+            .map_err(|e| match e {
+                osp_gateway::GatewayError::Bind { addr, source } if source.kind() == std::io::ErrorKind::AddrInUse => {
+                    format!("port busy: {addr} is already in use (choose another with --listen / --admin-listen)")
+                }
+                other => other.to_string(),
+            })?;
+        print_banner(&settings, gateway.local_addr(), gateway.admin_addr());
+        let handle = gateway.shutdown_handle();
+        tokio::spawn(async move {
+            wait_for_signal().await;
+            tracing::info!("signal received, shutting down");
+            handle.trigger();
+        });
+        gateway.wait().await.map_err(|e| e.to_string())?;
+        register.flush().map_err(|e| format!("flushing register: {e}"))?;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) {
+            (Ok(mut term), Ok(mut int)) => {
+                tokio::select! {
+                    _ = term.recv() => {},
+                    _ = int.recv() => {},
+                }
+            }
+            _ => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+fn print_banner(s: &ServeSettings, soap: std::net::SocketAddr, admin: Option<std::net::SocketAddr>) {
+    let host = if soap.ip().is_loopback() { "localhost".to_string() } else { soap.ip().to_string() };
+    let url = format!("https://{host}:{}/vo-webservices/", soap.port());
+    let oin = osp_replay::request::DEFAULT_SENDER;
+    let certs = s.certs.display();
+    println!("osp is running (register date: {})", s.today.map(|d| d.to_string()).unwrap_or_else(|| "real time".into()));
+    println!("  SOAP endpoint : {url}");
+    println!("  WSDL          : {url}DUO_VOAanlevering_InschrijvingVO_V1?wsdl");
+    if let Some(a) = admin {
+        println!("  admin         : http://{a}/healthz  http://{a}/metrics");
+    }
+    println!("  client cert   : {certs}/clients/{oin}.pem + .key (trust {certs}/root-ca.pem)");
+    println!("  try           : cargo run --release -p osp-cli -- send fixtures/samples/aanleverenInschrijvingVO_Request.xml --as {oin} --server {url} --certs {certs}");
+    println!("  stop          : Ctrl-C (or SIGTERM)");
+}

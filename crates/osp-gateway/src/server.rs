@@ -1,0 +1,384 @@
+//! The listeners and their lifecycle: mTLS accept loop with a connection limit, per-connection
+//! OIN, keep-alive with header-read and idle timeouts, the admin listener, and graceful
+//! shutdown that finishes in-flight requests and flushes the register.
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Method, Request, Response, StatusCode};
+use hyper_util::rt::{TokioIo, TokioTimer};
+use osp_model::Contract;
+use osp_register::Service;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{watch, Semaphore};
+use tokio::task::JoinSet;
+use tokio_rustls::TlsAcceptor;
+
+use crate::admin::{Admin, AdminExtension};
+use crate::config::GatewayConfig;
+use crate::io::{Activity, TrackedIo};
+use crate::metrics::Metrics;
+use crate::pipeline::{self, PeerOin};
+use crate::validation::BodyValidator;
+use crate::GatewayError;
+
+/// Path prefix of the SOAP endpoint (SPEC §1).
+pub const SOAP_PREFIX: &str = "/vo-webservices";
+
+/// State shared by every connection.
+pub(crate) struct Shared {
+    pub config: GatewayConfig,
+    pub service: Arc<dyn Service>,
+    pub validator: Arc<dyn BodyValidator>,
+    pub metrics: Arc<Metrics>,
+    shutting_down: AtomicBool,
+}
+
+impl Shared {
+    pub(crate) fn is_shutting_down(&self) -> bool {
+        self.shutting_down.load(Ordering::Relaxed)
+    }
+}
+
+/// Optional parts of a gateway beyond config and register.
+#[derive(Default, Clone)]
+pub struct Extras {
+    /// Extra admin routes (register, outbox, inspector).
+    pub admin_extensions: Vec<Arc<dyn AdminExtension>>,
+}
+
+/// Triggers graceful shutdown of a running gateway; cheap to clone (e.g. into a signal task).
+#[derive(Clone, Debug)]
+pub struct ShutdownHandle(Arc<watch::Sender<bool>>);
+
+impl ShutdownHandle {
+    /// Starts graceful shutdown: stop accepting, finish in-flight requests, flush, return.
+    pub fn trigger(&self) {
+        self.0.send_replace(true);
+    }
+}
+
+/// A started gateway: its bound addresses and the means to stop it.
+pub struct RunningGateway {
+    local_addr: SocketAddr,
+    admin_addr: Option<SocketAddr>,
+    shutdown: ShutdownHandle,
+    metrics: Arc<Metrics>,
+    task: tokio::task::JoinHandle<Result<(), GatewayError>>,
+}
+
+impl RunningGateway {
+    /// Address of the SOAP (mTLS) listener, with the real port when 0 was configured.
+    pub fn local_addr(&self) -> SocketAddr {
+        self.local_addr
+    }
+
+    /// Address of the admin listener, if enabled.
+    pub fn admin_addr(&self) -> Option<SocketAddr> {
+        self.admin_addr
+    }
+
+    /// Handle that triggers shutdown from elsewhere (signal handlers).
+    pub fn shutdown_handle(&self) -> ShutdownHandle {
+        self.shutdown.clone()
+    }
+
+    /// The gateway's metrics (also served on `/metrics`).
+    pub fn metrics(&self) -> Arc<Metrics> {
+        self.metrics.clone()
+    }
+
+    /// Shuts down gracefully and waits until in-flight requests are done and the register is
+    /// flushed.
+    pub async fn shutdown(self) -> Result<(), GatewayError> {
+        self.shutdown.trigger();
+        self.wait().await
+    }
+
+    /// Waits until the gateway has stopped (after a [`ShutdownHandle::trigger`]).
+    pub async fn wait(self) -> Result<(), GatewayError> {
+        match self.task.await {
+            Ok(r) => r,
+            Err(e) => Err(GatewayError::Task(e.to_string())),
+        }
+    }
+}
+
+/// Entry point: binds the listeners and serves until shut down.
+pub struct Gateway;
+
+impl Gateway {
+    /// Binds the SOAP and admin listeners and serves with osp-model's XSD validator.
+    pub async fn start(config: GatewayConfig, service: Arc<dyn Service>) -> Result<RunningGateway, GatewayError> {
+        Gateway::start_extended(config, service, Extras::default()).await
+    }
+
+    /// Like [`Gateway::start`], with extra admin routes.
+    pub async fn start_extended(
+        config: GatewayConfig,
+        service: Arc<dyn Service>,
+        extras: Extras,
+    ) -> Result<RunningGateway, GatewayError> {
+        let validator = crate::validation::ModelValidator::new().map_err(|e| GatewayError::Schema(e.to_string()))?;
+        Gateway::start_with(config, service, Arc::new(validator), extras).await
+    }
+
+    /// Binds the SOAP and admin listeners and starts serving with `validator` checking bodies.
+    pub async fn start_with(
+        config: GatewayConfig,
+        service: Arc<dyn Service>,
+        validator: Arc<dyn BodyValidator>,
+        extras: Extras,
+    ) -> Result<RunningGateway, GatewayError> {
+        let tls = crate::tls::server_config(&config.tls)?;
+        let listener = TcpListener::bind(config.listen)
+            .await
+            .map_err(|source| GatewayError::Bind { addr: config.listen, source })?;
+        let local_addr = listener.local_addr().map_err(|source| GatewayError::Bind { addr: config.listen, source })?;
+        let admin_listener = match config.admin {
+            Some(addr) => Some(
+                TcpListener::bind(addr).await.map_err(|source| GatewayError::Bind { addr, source })?,
+            ),
+            None => None,
+        };
+        let admin_addr = match &admin_listener {
+            Some(l) => Some(l.local_addr().map_err(|source| GatewayError::Bind { addr: local_addr, source })?),
+            None => None,
+        };
+        let metrics = Arc::new(Metrics::default());
+        let (tx, rx) = watch::channel(false);
+        let shared = Arc::new(Shared {
+            config,
+            service,
+            validator,
+            metrics: metrics.clone(),
+            shutting_down: AtomicBool::new(false),
+        });
+        let admin = Arc::new(Admin { metrics: metrics.clone(), extensions: extras.admin_extensions });
+        tracing::info!(%local_addr, admin = ?admin_addr, "gateway listening");
+        let task = tokio::spawn(run(shared, listener, TlsAcceptor::from(tls), admin_listener, admin, rx));
+        Ok(RunningGateway { local_addr, admin_addr, shutdown: ShutdownHandle(Arc::new(tx)), metrics, task })
+    }
+}
+
+async fn run(
+    shared: Arc<Shared>,
+    listener: TcpListener,
+    acceptor: TlsAcceptor,
+    admin_listener: Option<TcpListener>,
+    admin: Arc<Admin>,
+    mut shutdown: watch::Receiver<bool>,
+) -> Result<(), GatewayError> {
+    let admin_task = admin_listener.map(|l| tokio::spawn(admin_loop(l, admin, shutdown.clone())));
+    let limits = shared.config.limits;
+    let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let mut conns = JoinSet::new();
+    loop {
+        while conns.try_join_next().is_some() {}
+        let permit = tokio::select! {
+            p = permits.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => break },
+            _ = stopped(&mut shutdown) => break,
+        };
+        let accepted = tokio::select! {
+            a = listener.accept() => a,
+            _ = stopped(&mut shutdown) => break,
+        };
+        let (tcp, peer) = match accepted {
+            Ok(a) => a,
+            Err(e) => {
+                tracing::warn!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                continue;
+            }
+        };
+        let _ = tcp.set_nodelay(true);
+        let shared = shared.clone();
+        let acceptor = acceptor.clone();
+        let rx = shutdown.clone();
+        conns.spawn(async move {
+            serve_connection(shared, acceptor, tcp, peer, rx).await;
+            drop(permit);
+        });
+    }
+    drop(listener);
+    shared.shutting_down.store(true, Ordering::Relaxed);
+    tracing::info!(open = conns.len(), "gateway shutting down; finishing in-flight requests");
+    let drained = tokio::time::timeout(limits.shutdown_grace, async {
+        while conns.join_next().await.is_some() {}
+    })
+    .await;
+    if drained.is_err() {
+        tracing::warn!("shutdown grace period over; closing remaining connections");
+        conns.abort_all();
+        while conns.join_next().await.is_some() {}
+    }
+    if let Some(t) = admin_task {
+        let _ = t.await;
+    }
+    let service = shared.service.clone();
+    let flushed = tokio::task::spawn_blocking(move || service.flush())
+        .await
+        .map_err(|e| GatewayError::Task(e.to_string()))?;
+    flushed.map_err(GatewayError::Flush)?;
+    tracing::info!("gateway stopped");
+    Ok(())
+}
+
+async fn serve_connection(
+    shared: Arc<Shared>,
+    acceptor: TlsAcceptor,
+    tcp: TcpStream,
+    peer: SocketAddr,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let limits = shared.config.limits;
+    let tls = match tokio::time::timeout(limits.header_read_timeout, acceptor.accept(tcp)).await {
+        Ok(Ok(tls)) => tls,
+        Ok(Err(e)) => {
+            shared.metrics.handshake_failed();
+            tracing::debug!(%peer, error = %e, "TLS handshake failed");
+            return;
+        }
+        Err(_) => {
+            shared.metrics.handshake_failed();
+            tracing::debug!(%peer, "TLS handshake timed out");
+            return;
+        }
+    };
+    let oin: PeerOin = match tls.get_ref().1.peer_certificates().and_then(|c| c.first()) {
+        Some(cert) => osp_pki::oin_from_certificate(cert.as_ref()),
+        None => Err(osp_pki::CertOinError::GeenCertificaat),
+    };
+    if let Err(e) = &oin {
+        tracing::info!(%peer, error = %e, "client certificate without valid OIN");
+    }
+    let oin = Arc::new(oin);
+    shared.metrics.connection_opened();
+    let activity = Arc::new(Mutex::new(Activity::new()));
+    let wake = Arc::new(tokio::sync::Notify::new());
+    let io = TokioIo::new(TrackedIo::new(tls, activity.clone(), wake.clone()));
+    let svc_shared = shared.clone();
+    let svc_activity = activity.clone();
+    let svc = service_fn(move |req: Request<Incoming>| {
+        let shared = svc_shared.clone();
+        let oin = oin.clone();
+        let activity = svc_activity.clone();
+        async move {
+            Activity::begin(&activity);
+            let resp = route(shared, oin, req).await;
+            Activity::end(&activity);
+            Ok::<_, Infallible>(resp)
+        }
+    });
+    let mut builder = http1::Builder::new();
+    builder.timer(TokioTimer::new()).keep_alive(true).header_read_timeout(None);
+    let conn = builder.serve_connection(io, svc);
+    tokio::pin!(conn);
+    let mut closing = false;
+    loop {
+        let deadline = if closing { None } else { Activity::deadline(&activity, limits.header_read_timeout, limits.idle_timeout) };
+        tokio::select! {
+            res = conn.as_mut() => {
+                if let Err(e) = res {
+                    tracing::debug!(%peer, error = %e, "connection ended with error");
+                }
+                break;
+            }
+            _ = stopped(&mut shutdown), if !closing => {
+                closing = true;
+                conn.as_mut().graceful_shutdown();
+            }
+            _ = wake.notified(), if !closing => {}
+            _ = sleep_until(deadline), if deadline.is_some() && !closing => {
+                match Activity::expired(&activity, limits.header_read_timeout, limits.idle_timeout) {
+                    Some(crate::io::Expiry::HeaderTimeout) => {
+                        tracing::debug!(%peer, "request header not received in time; closing");
+                        break;
+                    }
+                    Some(crate::io::Expiry::Idle) => {
+                        closing = true;
+                        conn.as_mut().graceful_shutdown();
+                    }
+                    None => {}
+                }
+            }
+        }
+    }
+    shared.metrics.connection_closed();
+}
+
+/// Resolves once shutdown has been triggered (or the trigger is gone).
+async fn stopped(rx: &mut watch::Receiver<bool>) {
+    let _ = rx.wait_for(|s| *s).await;
+}
+
+async fn sleep_until(deadline: Option<Instant>) {
+    match deadline {
+        Some(d) => tokio::time::sleep_until(tokio::time::Instant::from_std(d)).await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn route(shared: Arc<Shared>, oin: Arc<PeerOin>, req: Request<Incoming>) -> Response<Full<Bytes>> {
+    let path = req.uri().path().to_string();
+    let rest = path.strip_prefix(SOAP_PREFIX);
+    match (req.method(), rest) {
+        (&Method::POST, Some("" | "/")) => {
+            let (parts, body) = req.into_parts();
+            pipeline::soap(shared, oin, None, parts.headers, body).await
+        }
+        (&Method::POST, Some(r)) => match Contract::from_name(r.trim_start_matches('/').trim_end_matches('/')) {
+            Some(c) => {
+                let (parts, body) = req.into_parts();
+                pipeline::soap(shared, oin, Some(c), parts.headers, body).await
+            }
+            None => plain(StatusCode::NOT_FOUND, "onbekend contract\n"),
+        },
+        (&Method::GET, _) => crate::documents::get(&req),
+        _ => plain(StatusCode::METHOD_NOT_ALLOWED, "alleen POST (SOAP) en GET (WSDL/XSD)\n"),
+    }
+}
+
+/// A plain-text response (non-SOAP errors such as 404).
+pub(crate) fn plain(status: StatusCode, text: &'static str) -> Response<Full<Bytes>> {
+    let mut r = Response::new(Full::new(Bytes::from_static(text.as_bytes())));
+    *r.status_mut() = status;
+    r.headers_mut().insert(hyper::header::CONTENT_TYPE, hyper::header::HeaderValue::from_static("text/plain; charset=utf-8"));
+    r
+}
+
+async fn admin_loop(listener: TcpListener, admin: Arc<Admin>, mut shutdown: watch::Receiver<bool>) {
+    let mut conns = JoinSet::new();
+    loop {
+        while conns.try_join_next().is_some() {}
+        let (tcp, _) = tokio::select! {
+            a = listener.accept() => match a { Ok(a) => a, Err(_) => continue },
+            _ = stopped(&mut shutdown) => break,
+        };
+        let admin = admin.clone();
+        let mut rx = shutdown.clone();
+        conns.spawn(async move {
+            let svc = service_fn(move |req| admin.clone().handle(req));
+            let mut builder = http1::Builder::new();
+            builder.timer(TokioTimer::new()).header_read_timeout(Duration::from_secs(10));
+            let conn = builder.serve_connection(TokioIo::new(tcp), svc);
+            tokio::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => {}
+                _ = stopped(&mut rx) => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = tokio::time::timeout(Duration::from_secs(5), conn).await;
+                }
+            }
+        });
+    }
+    while conns.join_next().await.is_some() {}
+}

@@ -1,0 +1,341 @@
+//! The register: sandboxes of ROD-VO state in a [`Store`], the clock, reference data and the
+//! processing of deliveries (see [`verwerking`]). This is the public API the gateway (through
+//! [`Service`](crate::Service)), the CLI and the admin API use.
+
+mod clock;
+mod identificatie;
+mod locks;
+pub mod verwerking;
+pub mod vervolg;
+
+use std::path::Path;
+use std::sync::{Arc, PoisonError, RwLock};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use crate::domain::{Examenresultaat, Inschrijving, Persoon, Pgn};
+use crate::reference::Reference;
+use crate::service::ServiceError;
+use crate::store::records::{self, decode, encode, key, outbox_part, prefix, OutboxBericht, StandRecord};
+use crate::store::{Batch, SledStore, Store, StoreError};
+
+pub use clock::Klok;
+pub use verwerking::Aanleververzoek;
+pub use vervolg::{Inschrijvingswijziging, NieuwBericht, RegisterLezer, Vervolgberichten};
+
+/// Settings of the register (from `osp.toml` / CLI flags).
+#[derive(Debug, Clone)]
+pub struct RegisterConfig {
+    /// Global pinned register date (`--today`); `None` = real time.
+    pub today: Option<NaiveDate>,
+    /// Rule 0103 strict mode: a BSN must be in the proef-BRP (default true).
+    pub strikte_brp: bool,
+    /// Number of lock stripes serialising deliveries per person.
+    pub lock_stripes: usize,
+}
+
+impl Default for RegisterConfig {
+    fn default() -> Self {
+        RegisterConfig { today: None, strikte_brp: true, lock_stripes: 1024 }
+    }
+}
+
+/// Failures of the register's own API (not of a delivery).
+#[derive(Debug, thiserror::Error)]
+pub enum RegisterError {
+    /// Storage failed or the data dir is held by another process.
+    #[error(transparent)]
+    Opslag(#[from] StoreError),
+    /// Sandbox names must be non-empty and free of NUL (they prefix every key).
+    #[error("ongeldige sandboxnaam {0:?}")]
+    Sandbox(String),
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Decodeer { .. } => ServiceError::Intern(e.to_string()),
+            _ => ServiceError::Onbeschikbaar(e.to_string()),
+        }
+    }
+}
+
+impl From<RegisterError> for ServiceError {
+    fn from(e: RegisterError) -> Self {
+        match e {
+            RegisterError::Opslag(s) => s.into(),
+            RegisterError::Sandbox(_) => ServiceError::Intern(e.to_string()),
+        }
+    }
+}
+
+/// Which stand history to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StandSleutel {
+    /// (PGN, brin, inschrijvingvolgnummer).
+    Inschrijving {
+        /// Person.
+        pgn: Pgn,
+        /// BRIN4.
+        brin: String,
+        /// The school's volgnummer.
+        inschrijvingvolgnummer: String,
+    },
+    /// (PGN, brin, examenresultaatvolgnummer).
+    Examenresultaat {
+        /// Person.
+        pgn: Pgn,
+        /// BRIN4.
+        brin: String,
+        /// The school's volgnummer.
+        examenresultaatvolgnummer: String,
+    },
+}
+
+/// Every stand of one key, oldest first (removals have `inhoud: None`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "soort", content = "standen", rename_all = "camelCase")]
+pub enum Historie {
+    /// History of an inschrijving key.
+    Inschrijving(Vec<StandRecord<Inschrijving>>),
+    /// History of an examenresultaat key.
+    Examenresultaat(Vec<StandRecord<Examenresultaat>>),
+}
+
+/// A person's register state for the admin API and inspector (serde_json-able).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PersoonState {
+    /// The number asked for.
+    pub pgn: Pgn,
+    /// BRP data (BSN) or identificatie data (OWN), when known.
+    pub persoon: Option<Persoon>,
+    /// Current inschrijvingen.
+    pub inschrijvingen: Vec<StandRecord<Inschrijving>>,
+    /// Current examenresultaten.
+    pub examenresultaten: Vec<StandRecord<Examenresultaat>>,
+}
+
+/// The ROD-VO register.
+pub struct Register {
+    store: Arc<dyn Store>,
+    reference: RwLock<Arc<Reference>>,
+    config: RegisterConfig,
+    klok: Klok,
+    locks: locks::Stripes,
+    producenten: RwLock<Vec<Arc<dyn Vervolgberichten>>>,
+}
+
+impl std::fmt::Debug for Register {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Register").field("config", &self.config).finish_non_exhaustive()
+    }
+}
+
+/// Checks a sandbox name before it becomes a key prefix.
+fn sandbox_ok(sandbox: &str) -> Result<(), RegisterError> {
+    if sandbox.is_empty() || sandbox.contains('\0') {
+        return Err(RegisterError::Sandbox(sandbox.to_string()));
+    }
+    Ok(())
+}
+
+impl Register {
+    /// Opens the register on a sled data dir (created if absent). A dir held by another process
+    /// fails with [`StoreError::InGebruik`].
+    pub fn open(data_dir: &Path, reference: Reference, config: RegisterConfig) -> Result<Register, RegisterError> {
+        let store = SledStore::open(data_dir)?;
+        Ok(Register::with_store(Arc::new(store), reference, config))
+    }
+
+    /// A register on any [`Store`] (another engine, or a test double).
+    pub fn with_store(store: Arc<dyn Store>, reference: Reference, config: RegisterConfig) -> Register {
+        Register {
+            store,
+            reference: RwLock::new(Arc::new(reference)),
+            klok: Klok::new(config.today),
+            locks: locks::Stripes::new(config.lock_stripes),
+            config,
+            producenten: RwLock::new(Vec::new()),
+        }
+    }
+
+    /// The reference data in use.
+    pub fn reference(&self) -> Arc<Reference> {
+        self.reference.read().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// Replaces the reference data (admin API); deliveries in flight finish on the old data.
+    pub fn set_reference(&self, reference: Reference) {
+        *self.reference.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(reference);
+    }
+
+    /// Registers a follow-up message producer (bekostiging, bewijzen).
+    pub fn add_producer(&self, producer: Arc<dyn Vervolgberichten>) {
+        self.producenten.write().unwrap_or_else(PoisonError::into_inner).push(producer);
+    }
+
+    /// Pins (`Some`) or unpins (`None`) the register date of a sandbox.
+    pub fn set_today(&self, sandbox: &str, today: Option<NaiveDate>) {
+        self.klok.zet(sandbox, today);
+    }
+
+    /// The register date of a sandbox.
+    pub fn today(&self, sandbox: &str) -> NaiveDate {
+        self.klok.vandaag(sandbox)
+    }
+
+    /// The register moment of a sandbox (real time, on the pinned date when one is set).
+    pub fn now(&self, sandbox: &str) -> chrono::DateTime<chrono::Utc> {
+        self.klok.nu(sandbox)
+    }
+
+    /// Deletes every record of a sandbox (stands, history, persons, idempotency, outbox); its
+    /// clock pin stays. Returns the number of records removed.
+    pub fn reset_sandbox(&self, sandbox: &str) -> Result<usize, RegisterError> {
+        sandbox_ok(sandbox)?;
+        let mut batch = Batch::default();
+        for (k, _) in self.store.scan_prefix(&records::sandbox_prefix(sandbox))? {
+            batch.delete(k);
+        }
+        let n = batch.ops.len();
+        self.store.apply(batch)?;
+        self.store.make_durable()?;
+        tracing::info!(sandbox, records = n, "sandbox gewist");
+        Ok(n)
+    }
+
+    /// A person's current state in a sandbox.
+    pub fn person_state(&self, sandbox: &str, pgn: &Pgn) -> Result<PersoonState, RegisterError> {
+        sandbox_ok(sandbox)?;
+        let p = pgn.opslagsleutel();
+        Ok(PersoonState {
+            pgn: pgn.clone(),
+            persoon: self.bekende_persoon(sandbox, pgn)?,
+            inschrijvingen: self.lees_alle(&prefix(sandbox, "i", &[&p]))?,
+            examenresultaten: self.lees_alle(&prefix(sandbox, "e", &[&p]))?,
+        })
+    }
+
+    /// Every stand of one key, oldest first.
+    pub fn history(&self, sandbox: &str, sleutel: &StandSleutel) -> Result<Historie, RegisterError> {
+        sandbox_ok(sandbox)?;
+        Ok(match sleutel {
+            StandSleutel::Inschrijving { pgn, brin, inschrijvingvolgnummer } => Historie::Inschrijving(
+                self.lees_alle(&prefix(sandbox, "ih", &[&pgn.opslagsleutel(), brin, inschrijvingvolgnummer]))?,
+            ),
+            StandSleutel::Examenresultaat { pgn, brin, examenresultaatvolgnummer } => {
+                Historie::Examenresultaat(self.lees_alle(&prefix(
+                    sandbox,
+                    "eh",
+                    &[&pgn.opslagsleutel(), brin, examenresultaatvolgnummer],
+                ))?)
+            }
+        })
+    }
+
+    /// Appends one outbox message on its own, durably; returns its id. Producers' messages are
+    /// appended inside the delivery's batch instead.
+    pub fn outbox_append(&self, sandbox: &str, bericht: NieuwBericht) -> Result<u64, RegisterError> {
+        sandbox_ok(sandbox)?;
+        let mut batch = Batch::default();
+        let id = self.outbox_in_batch(sandbox, bericht, &mut batch)?;
+        self.store.apply(batch)?;
+        self.store.make_durable()?;
+        Ok(id)
+    }
+
+    /// Unacknowledged outbox messages of a recipient with id > `after`, oldest first, at most `max`.
+    pub fn outbox_read(&self, sandbox: &str, oin: &str, after: u64, max: usize) -> Result<Vec<OutboxBericht>, RegisterError> {
+        sandbox_ok(sandbox)?;
+        let pre = prefix(sandbox, "ob", &[oin]);
+        let mut vanaf = pre.clone();
+        vanaf.extend_from_slice(outbox_part(after).as_bytes());
+        let mut uit = Vec::new();
+        let mut cursor = vanaf;
+        // Acknowledged messages are skipped; read in pages until `max` unacknowledged are found.
+        while uit.len() < max {
+            let page = self.store.scan_after(&pre, &cursor, max.max(16))?;
+            let Some((last, _)) = page.last() else { break };
+            cursor = last.clone();
+            for (k, v) in &page {
+                let b: OutboxBericht = decode(k, v)?;
+                if !b.bevestigd && uit.len() < max {
+                    uit.push(b);
+                }
+            }
+        }
+        Ok(uit)
+    }
+
+    /// Marks outbox messages of a recipient acknowledged; returns how many were newly acked.
+    pub fn outbox_ack(&self, sandbox: &str, oin: &str, ids: &[u64]) -> Result<usize, RegisterError> {
+        sandbox_ok(sandbox)?;
+        let mut batch = Batch::default();
+        for id in ids {
+            let k = key(sandbox, "ob", &[oin, &outbox_part(*id)]);
+            if let Some(v) = self.store.get(&k)? {
+                let mut b: OutboxBericht = decode(&k, &v)?;
+                if !b.bevestigd {
+                    b.bevestigd = true;
+                    batch.put(k, encode(&b)?);
+                }
+            }
+        }
+        let n = batch.ops.len();
+        if n > 0 {
+            self.store.apply(batch)?;
+            self.store.make_durable()?;
+        }
+        Ok(n)
+    }
+
+    /// Physical flushes so far (group-commit observability and benchmarks).
+    pub fn flush_count(&self) -> u64 {
+        self.store.flush_count()
+    }
+
+    /// Makes everything applied so far durable (graceful shutdown).
+    pub fn flush(&self) -> Result<(), RegisterError> {
+        Ok(self.store.make_durable()?)
+    }
+
+    fn outbox_in_batch(&self, sandbox: &str, bericht: NieuwBericht, batch: &mut Batch) -> Result<u64, StoreError> {
+        let id = self.store.next_id()?;
+        let record = OutboxBericht {
+            id,
+            ontvanger_oin: bericht.ontvanger_oin,
+            soort: bericht.soort,
+            inhoud: bericht.inhoud,
+            aangemaakt: self.klok.nu(sandbox),
+            bevestigd: false,
+        };
+        batch.put(key(sandbox, "ob", &[&record.ontvanger_oin, &outbox_part(id)]), encode(&record)?);
+        Ok(id)
+    }
+
+    fn lees<T: serde::de::DeserializeOwned>(&self, k: &[u8]) -> Result<Option<T>, StoreError> {
+        match self.store.get(k)? {
+            Some(v) => Ok(Some(decode(k, &v)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn lees_alle<T: serde::de::DeserializeOwned>(&self, pre: &[u8]) -> Result<Vec<T>, StoreError> {
+        self.store.scan_prefix(pre)?.iter().map(|(k, v)| decode(k, v)).collect()
+    }
+
+    /// The person behind a number: proef-BRP for a BSN, identificatie records for an OWN.
+    fn bekende_persoon(&self, sandbox: &str, pgn: &Pgn) -> Result<Option<Persoon>, StoreError> {
+        match pgn {
+            Pgn::Burgerservicenummer(n) => Ok(self.reference().brp_persoon(n).cloned()),
+            Pgn::Onderwijsnummer(n) => self.lees(&key(sandbox, "own", &[n])),
+        }
+    }
+}
+
+impl RegisterLezer for Register {
+    fn inschrijvingen_van(&self, sandbox: &str, pgn: &Pgn) -> Result<Vec<StandRecord<Inschrijving>>, ServiceError> {
+        Ok(self.lees_alle(&prefix(sandbox, "i", &[&pgn.opslagsleutel()]))?)
+    }
+}

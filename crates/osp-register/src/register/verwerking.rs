@@ -1,0 +1,357 @@
+//! Processing of one delivery: waardenlijsten, idempotency (0001), the operation's checks, and —
+//! only when goedgekeurd — one atomic batch with the stand, its history row, any follow-up outbox
+//! messages and the idempotency record, made durable by group commit before the answer returns.
+//!
+//! Idempotency choice: the answer to *every* identificatiecode is recorded, afgekeurd ones too
+//! (DUO: an identificatiecode identifies one message; resending it must give the same answer, and
+//! a corrected message needs a new identificatiecode). An afgekeurde delivery changes nothing else;
+//! its idempotency record is written without waiting for the disk (it becomes durable with the
+//! next group commit — losing it in a crash only means the resend is evaluated afresh). A 0001
+//! answer itself is not recorded (it would overwrite the original's).
+
+use chrono::{DateTime, Utc};
+use osp_model::Operation;
+use sha2::{Digest, Sha256};
+
+use super::vervolg::Inschrijvingswijziging;
+use super::Register;
+use crate::domain::{
+    Aanlevering, Bedrijfsdocument, Bericht, Ernst, Examenresultaat, Foutmelding, Inschrijving, Pgn,
+    Stand, Terugkoppeling, VerwijderingExamenresultaat, VerwijderingInschrijving,
+};
+use crate::rules::{g00_bericht, g01_persoon, g02_inschrijving, g03_verwijdering, g05_examenresultaat, g09_context, Context};
+use crate::service::ServiceError;
+use crate::store::records::{
+    self, decode, encode, key, stand_part, Antwoord, Herkomst, StandRecord,
+};
+use crate::store::Batch;
+
+/// Most foutmeldingen one terugkoppeling carries (SPEC §5: [0..99]).
+pub const MAX_FOUTMELDINGEN: usize = 99;
+
+/// A delivery in domain form with its transport facts.
+#[derive(Debug, Clone)]
+pub struct Aanleververzoek<'a> {
+    /// Sandbox (SPEC §2 routing).
+    pub sandbox: &'a str,
+    /// Certificate OIN.
+    pub certificaat_oin: &'a str,
+    /// `wsa:From` OIN.
+    pub from_oin: &'a str,
+    /// `wsa:MessageID`.
+    pub message_id: &'a str,
+    /// SHA-256 (hex) of the body bytes: idempotency compares it.
+    pub body_hash: String,
+    /// Header and payload.
+    pub aanlevering: Aanlevering,
+}
+
+/// SHA-256 hex of a body, as idempotency stores it.
+pub fn body_hash(body: &[u8]) -> String {
+    let digest = Sha256::digest(body);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The operation a payload belongs to.
+pub fn operatie_van(bericht: &Bericht) -> Operation {
+    match bericht {
+        Bericht::Inschrijving(_) => Operation::AanleverenInschrijvingVO,
+        Bericht::VerwijderingInschrijving(_) => Operation::AanleverenVerwijderingInschrijvingVO,
+        Bericht::Identificatie(_) => Operation::AanleverenIdentificerenPersoonVO,
+        Bericht::Examenresultaat(_) => Operation::AanleverenExamenresultaatVO,
+        Bericht::VerwijderingExamenresultaat(_) => Operation::AanleverenVerwijderingExamenresultaatVO,
+    }
+}
+
+/// Orders foutmeldingen by code (group order of RULES.md; stable within a code) and caps them.
+fn terugkoppeling(kop: &Bedrijfsdocument, mut fouten: Vec<Foutmelding>) -> Terugkoppeling {
+    fouten.sort_by(|a, b| a.foutcode.cmp(&b.foutcode));
+    let afkeuring = fouten.iter().any(|f| f.ernst == Ernst::Afkeuring);
+    if fouten.len() > MAX_FOUTMELDINGEN {
+        // Keep an AFKEURING visible when capping.
+        fouten.sort_by_key(|f| f.ernst != Ernst::Afkeuring);
+        fouten.truncate(MAX_FOUTMELDINGEN);
+        fouten.sort_by(|a, b| a.foutcode.cmp(&b.foutcode));
+    }
+    let mut tk = Terugkoppeling::uit_foutmeldingen(&kop.identificatiecode, fouten);
+    tk.levering_goedgekeurd = !afkeuring;
+    tk
+}
+
+/// [`terugkoppeling`] for the sibling operation modules.
+pub(super) fn terugkoppeling_pub(kop: &Bedrijfsdocument, fouten: Vec<Foutmelding>) -> Terugkoppeling {
+    terugkoppeling(kop, fouten)
+}
+
+/// Parses the stand number from the last part of a history key.
+fn standnummer_uit_sleutel(k: &[u8]) -> Option<u32> {
+    let deel = k.rsplit(|b| *b == 0).next()?;
+    std::str::from_utf8(deel).ok()?.parse().ok()
+}
+
+impl Register {
+    /// Processes one delivery and returns the answer to send (stored answer on a replay).
+    pub fn verwerk(&self, v: &Aanleververzoek<'_>) -> Result<Antwoord, ServiceError> {
+        super::sandbox_ok(v.sandbox)?;
+        let reference = self.reference();
+        let ctx = Context {
+            reference: &reference,
+            vandaag: self.klok.vandaag(v.sandbox),
+            from_oin: v.from_oin,
+            strikte_brp: self.config.strikte_brp,
+        };
+        let kop = &v.aanlevering.kop;
+        let bericht = &v.aanlevering.bericht;
+        if let Bericht::Inschrijving(ins) = bericht {
+            g02_inschrijving::waardenlijsten(ins, &ctx)?;
+        }
+
+        let id_key = key(v.sandbox, "id", &[&kop.identificatiecode]);
+        let lock_key = match bericht {
+            Bericht::Inschrijving(Inschrijving { pgn, .. })
+            | Bericht::VerwijderingInschrijving(VerwijderingInschrijving { pgn, .. })
+            | Bericht::Examenresultaat(Examenresultaat { pgn, .. })
+            | Bericht::VerwijderingExamenresultaat(VerwijderingExamenresultaat { pgn, .. }) => {
+                key(v.sandbox, "lock", &[&pgn.opslagsleutel()])
+            }
+            // Identificatie may assign a number: one at a time per sandbox.
+            Bericht::Identificatie(_) => key(v.sandbox, "lock-identificatie", &[]),
+        };
+        let _guards = self.locks.lock(&[&id_key, &lock_key]);
+
+        let nu = self.klok.nu(v.sandbox);
+        if let Some(bytes) = self.store.get(&id_key)? {
+            let vorig: Antwoord = decode(&id_key, &bytes)?;
+            if let Some(f) = g00_bericht::hergebruikte_identificatiecode(kop, &vorig.body_hash, &v.body_hash) {
+                tracing::info!(identificatiecode = %kop.identificatiecode, "0001: identificatiecode hergebruikt");
+                return Ok(self.antwoord(v, terugkoppeling(kop, vec![f]), nu));
+            }
+            tracing::debug!(identificatiecode = %kop.identificatiecode, "herhaalde levering: opgeslagen antwoord");
+            return Ok(vorig);
+        }
+
+        let mut batch = Batch::default();
+        let tk = match bericht {
+            Bericht::Inschrijving(ins) => self.inschrijving(&ctx, v, ins, nu, &mut batch)?,
+            Bericht::VerwijderingInschrijving(w) => self.verwijdering_inschrijving(&ctx, v, w, nu, &mut batch)?,
+            Bericht::Identificatie(id) => self.identificatie(&ctx, v, id, &mut batch)?,
+            Bericht::Examenresultaat(er) => self.examenresultaat(&ctx, v, er, nu, &mut batch)?,
+            Bericht::VerwijderingExamenresultaat(w) => {
+                self.verwijdering_examenresultaat(&ctx, v, w, nu, &mut batch)?
+            }
+        };
+        if !tk.levering_goedgekeurd && !batch.is_empty() {
+            return Err(ServiceError::Intern("afgekeurde levering zou het register wijzigen".into()));
+        }
+        let antwoord = self.antwoord(v, tk, nu);
+        batch.put(id_key, encode(&antwoord)?);
+        self.store.apply(batch)?;
+        if antwoord.terugkoppeling.levering_goedgekeurd {
+            self.store.make_durable()?;
+        }
+        Ok(antwoord)
+    }
+
+    fn antwoord(&self, v: &Aanleververzoek<'_>, terugkoppeling: Terugkoppeling, nu: DateTime<Utc>) -> Antwoord {
+        Antwoord {
+            body_hash: v.body_hash.clone(),
+            operatie: operatie_van(&v.aanlevering.bericht).name().to_string(),
+            response_identificatiecode: uuid::Uuid::new_v4().to_string(),
+            response_datum_tijd: nu,
+            ontvangende_instantie: v.aanlevering.kop.verzendende_instantie.clone(),
+            terugkoppeling,
+        }
+    }
+
+    fn herkomst(v: &Aanleververzoek<'_>) -> Herkomst {
+        Herkomst {
+            identificatiecode: v.aanlevering.kop.identificatiecode.clone(),
+            datum_tijd_bedrijfsdocument: v.aanlevering.kop.datum_tijd,
+            certificaat_oin: v.certificaat_oin.to_string(),
+            from_oin: v.from_oin.to_string(),
+            message_id: v.message_id.to_string(),
+        }
+    }
+
+    /// Next stand number of a key: one past the last in its history (continues after removal).
+    fn volgend_standnummer(&self, sandbox: &str, soort: &str, delen: &[&str]) -> Result<u32, ServiceError> {
+        let laatste = self.store.last_with_prefix(&records::prefix(sandbox, soort, delen))?;
+        Ok(laatste.and_then(|(k, _)| standnummer_uit_sleutel(&k)).unwrap_or(0) + 1)
+    }
+
+    /// Writes a new stand (or a removal when `inhoud` is `None`) of a key into the batch.
+    #[allow(clippy::too_many_arguments)]
+    fn schrijf_stand<T: serde::Serialize>(
+        &self,
+        v: &Aanleververzoek<'_>,
+        soort: &str,
+        historie: &str,
+        delen: [&str; 3],
+        inhoud: Option<T>,
+        nu: DateTime<Utc>,
+        batch: &mut Batch,
+    ) -> Result<Stand, ServiceError> {
+        let volgnummer = self.volgend_standnummer(v.sandbox, historie, &delen)?;
+        let record = StandRecord { volgnummer, aanlevermoment: nu, herkomst: Self::herkomst(v), inhoud };
+        let bytes = encode(&record)?;
+        let huidig = key(v.sandbox, soort, &delen);
+        if record.inhoud.is_some() {
+            batch.put(huidig, bytes.clone());
+        } else {
+            batch.delete(huidig);
+        }
+        let nr = stand_part(volgnummer);
+        batch.put(key(v.sandbox, historie, &[delen[0], delen[1], delen[2], &nr]), bytes);
+        Ok(Stand { volgnummer, aanlevermoment: nu })
+    }
+
+    fn inschrijving(
+        &self,
+        ctx: &Context<'_>,
+        v: &Aanleververzoek<'_>,
+        ins: &Inschrijving,
+        nu: DateTime<Utc>,
+        batch: &mut Batch,
+    ) -> Result<Terugkoppeling, ServiceError> {
+        let pgn = ins.pgn.opslagsleutel();
+        let delen = [pgn.as_str(), ins.brin.as_str(), ins.inschrijvingvolgnummer.as_str()];
+        let huidig: Option<StandRecord<Inschrijving>> = self.lees(&key(v.sandbox, "i", &delen))?;
+        let persoon = self.bekende_persoon(v.sandbox, &ins.pgn)?;
+        let kop = &v.aanlevering.kop;
+        let mut f = Vec::new();
+        f.extend(g00_bericht::oudere_stand(kop, huidig.as_ref().map(|h| h.herkomst.datum_tijd_bedrijfsdocument)));
+        f.extend(g01_persoon::controleer_pgn(&ins.pgn, persoon.is_some(), ctx));
+        f.extend(g02_inschrijving::controleer(ins, persoon.as_ref(), ctx));
+        f.extend(g09_context::controleer_inschrijving(ins, ctx));
+        let mut tk = terugkoppeling(kop, f);
+        if !tk.levering_goedgekeurd {
+            return Ok(tk);
+        }
+        tk.stand = Some(self.schrijf_stand(v, "i", "ih", delen, Some(ins), nu, batch)?);
+        let oud = huidig.as_ref().and_then(|h| h.inhoud.as_ref());
+        self.vervolg(ctx, Inschrijvingswijziging { sandbox: v.sandbox, oud, nieuw: Some(ins) }, batch)?;
+        Ok(tk)
+    }
+
+    fn verwijdering_inschrijving(
+        &self,
+        ctx: &Context<'_>,
+        v: &Aanleververzoek<'_>,
+        w: &VerwijderingInschrijving,
+        nu: DateTime<Utc>,
+        batch: &mut Batch,
+    ) -> Result<Terugkoppeling, ServiceError> {
+        let pgn = w.pgn.opslagsleutel();
+        let delen = [pgn.as_str(), w.brin.as_str(), w.inschrijvingvolgnummer.as_str()];
+        let huidig: Option<StandRecord<Inschrijving>> = self.lees(&key(v.sandbox, "i", &delen))?;
+        let kop = &v.aanlevering.kop;
+        let mut f = Vec::new();
+        f.extend(g00_bericht::oudere_stand(kop, huidig.as_ref().map(|h| h.herkomst.datum_tijd_bedrijfsdocument)));
+        f.extend(g01_persoon::controlecijfer(&w.pgn));
+        f.extend(g09_context::autorisatie(&w.brin, ctx));
+        f.extend(g03_verwijdering::niet_geregistreerd(
+            huidig.is_some(),
+            &w.pgn,
+            &w.brin,
+            "inschrijvingvolgnummer",
+            &w.inschrijvingvolgnummer,
+        ));
+        let mut tk = terugkoppeling(kop, f);
+        if !tk.levering_goedgekeurd {
+            return Ok(tk);
+        }
+        tk.stand = Some(self.schrijf_stand::<Inschrijving>(v, "i", "ih", delen, None, nu, batch)?);
+        let oud = huidig.as_ref().and_then(|h| h.inhoud.as_ref());
+        self.vervolg(ctx, Inschrijvingswijziging { sandbox: v.sandbox, oud, nieuw: None }, batch)?;
+        Ok(tk)
+    }
+
+    fn examenresultaat(
+        &self,
+        ctx: &Context<'_>,
+        v: &Aanleververzoek<'_>,
+        er: &Examenresultaat,
+        nu: DateTime<Utc>,
+        batch: &mut Batch,
+    ) -> Result<Terugkoppeling, ServiceError> {
+        let pgn = er.pgn.opslagsleutel();
+        let delen = [pgn.as_str(), er.brin.as_str(), er.examenresultaatvolgnummer.as_str()];
+        let huidig: Option<StandRecord<Examenresultaat>> = self.lees(&key(v.sandbox, "e", &delen))?;
+        let bekend = self.bekende_persoon(v.sandbox, &er.pgn)?.is_some();
+        let kop = &v.aanlevering.kop;
+        let mut f = Vec::new();
+        f.extend(g00_bericht::oudere_stand(kop, huidig.as_ref().map(|h| h.herkomst.datum_tijd_bedrijfsdocument)));
+        f.extend(g01_persoon::controleer_pgn(&er.pgn, bekend, ctx));
+        f.extend(g05_examenresultaat::controleer(er, ctx));
+        f.extend(g09_context::controleer_examenresultaat(er, ctx));
+        let mut tk = terugkoppeling(kop, f);
+        if tk.levering_goedgekeurd {
+            tk.stand = Some(self.schrijf_stand(v, "e", "eh", delen, Some(er), nu, batch)?);
+        }
+        Ok(tk)
+    }
+
+    fn verwijdering_examenresultaat(
+        &self,
+        ctx: &Context<'_>,
+        v: &Aanleververzoek<'_>,
+        w: &VerwijderingExamenresultaat,
+        nu: DateTime<Utc>,
+        batch: &mut Batch,
+    ) -> Result<Terugkoppeling, ServiceError> {
+        let pgn = w.pgn.opslagsleutel();
+        let delen = [pgn.as_str(), w.brin.as_str(), w.examenresultaatvolgnummer.as_str()];
+        let huidig: Option<StandRecord<Examenresultaat>> = self.lees(&key(v.sandbox, "e", &delen))?;
+        let kop = &v.aanlevering.kop;
+        let mut f = Vec::new();
+        f.extend(g00_bericht::oudere_stand(kop, huidig.as_ref().map(|h| h.herkomst.datum_tijd_bedrijfsdocument)));
+        f.extend(g01_persoon::controlecijfer(&w.pgn));
+        f.extend(g09_context::autorisatie(&w.brin, ctx));
+        f.extend(g03_verwijdering::niet_geregistreerd(
+            huidig.is_some(),
+            &w.pgn,
+            &w.brin,
+            "examenresultaatvolgnummer",
+            &w.examenresultaatvolgnummer,
+        ));
+        let mut tk = terugkoppeling(kop, f);
+        if tk.levering_goedgekeurd {
+            tk.stand = Some(self.schrijf_stand::<Examenresultaat>(v, "e", "eh", delen, None, nu, batch)?);
+        }
+        Ok(tk)
+    }
+
+    /// Runs the follow-up producers and appends their messages to the delivery's batch.
+    fn vervolg(&self, ctx: &Context<'_>, w: Inschrijvingswijziging<'_>, batch: &mut Batch) -> Result<(), ServiceError> {
+        let producenten = self.producenten.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        for p in producenten {
+            for bericht in p.na_inschrijving(self, w, ctx)? {
+                self.outbox_in_batch(w.sandbox, bericht, batch)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The PGN a payload is about, for tracing.
+pub fn pgn_van(bericht: &Bericht) -> Option<&Pgn> {
+    match bericht {
+        Bericht::Inschrijving(i) => Some(&i.pgn),
+        Bericht::VerwijderingInschrijving(w) => Some(&w.pgn),
+        Bericht::Examenresultaat(e) => Some(&e.pgn),
+        Bericht::VerwijderingExamenresultaat(w) => Some(&w.pgn),
+        Bericht::Identificatie(_) => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stand_number_from_history_key() {
+        let k = key("sb", "ih", &["B1", "99AA", "x", &stand_part(42)]);
+        assert_eq!(standnummer_uit_sleutel(&k), Some(42));
+        assert_eq!(body_hash(b"abc").len(), 64);
+    }
+}

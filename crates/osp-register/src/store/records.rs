@@ -1,0 +1,165 @@
+//! The register's key layout and stored records. One tree; every key starts with the sandbox name
+//! so sandboxes are isolated key spaces and a reset is one prefix delete. Parts are separated by
+//! NUL so a prefix never matches a longer sibling (`2025-1` vs `2025-10`).
+//!
+//! | kind | key parts | value |
+//! |---|---|---|
+//! | `i`  | pgn, brin, inschrijvingvolgnummer | current [`StandRecord<Inschrijving>`] |
+//! | `ih` | pgn, brin, inschrijvingvolgnummer, stand nr (10 digits) | every stand, incl. removals |
+//! | `e`  | pgn, brin, examenresultaatvolgnummer | current [`StandRecord<Examenresultaat>`] |
+//! | `eh` | pgn, brin, examenresultaatvolgnummer, stand nr | every stand |
+//! | `own`| onderwijsnummer | [`Persoon`] registered by identificatie |
+//! | `pn` | normalised achternaam, onderwijsnummer | empty: identificatie search index |
+//! | `id` | identificatiecodeBedrijfsdocument | [`Antwoord`] (idempotency) |
+//! | `ob` | recipient OIN, outbox id (20 digits) | [`OutboxBericht`] |
+
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use super::StoreError;
+use crate::domain::{Persoon, Pgn, Terugkoppeling};
+
+/// Separator between key parts.
+const SEP: u8 = 0;
+
+/// Builds `sandbox NUL kind NUL part NUL part …`.
+pub fn key(sandbox: &str, kind: &str, parts: &[&str]) -> Vec<u8> {
+    let mut k = Vec::with_capacity(64);
+    k.extend_from_slice(sandbox.as_bytes());
+    k.push(SEP);
+    k.extend_from_slice(kind.as_bytes());
+    for p in parts {
+        k.push(SEP);
+        k.extend_from_slice(p.as_bytes());
+    }
+    k
+}
+
+/// A prefix that matches exactly the keys that extend `key(sandbox, kind, parts)` by more parts.
+pub fn prefix(sandbox: &str, kind: &str, parts: &[&str]) -> Vec<u8> {
+    let mut k = key(sandbox, kind, parts);
+    k.push(SEP);
+    k
+}
+
+/// Prefix of a whole sandbox.
+pub fn sandbox_prefix(sandbox: &str) -> Vec<u8> {
+    let mut k = sandbox.as_bytes().to_vec();
+    k.push(SEP);
+    k
+}
+
+/// Stand numbers as fixed-width decimals so key order is numeric order.
+pub fn stand_part(volgnummer: u32) -> String {
+    format!("{volgnummer:010}")
+}
+
+/// Outbox ids as fixed-width decimals.
+pub fn outbox_part(id: u64) -> String {
+    format!("{id:020}")
+}
+
+/// Encodes a record (JSON: small, readable when debugging a data dir).
+pub fn encode<T: Serialize>(t: &T) -> Result<Vec<u8>, StoreError> {
+    serde_json::to_vec(t).map_err(|e| StoreError::Engine(format!("encode: {e}")))
+}
+
+/// Decodes a record, naming the key on failure.
+pub fn decode<T: DeserializeOwned>(key: &[u8], bytes: &[u8]) -> Result<T, StoreError> {
+    serde_json::from_slice(bytes).map_err(|e| StoreError::Decodeer {
+        sleutel: String::from_utf8_lossy(key).replace('\0', "/"),
+        melding: e.to_string(),
+    })
+}
+
+/// Who delivered a stand and when: kept with every stand in history (SPEC §6).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Herkomst {
+    /// `identificatiecodeBedrijfsdocument`.
+    pub identificatiecode: String,
+    /// `datumTijdBedrijfsdocument` (rule 0002 compares it).
+    pub datum_tijd_bedrijfsdocument: DateTime<Utc>,
+    /// Certificate OIN.
+    pub certificaat_oin: String,
+    /// `wsa:From` OIN.
+    pub from_oin: String,
+    /// `wsa:MessageID`.
+    pub message_id: String,
+}
+
+/// One stand of a key: number, moment, origin and content (`None` = removed by Verwijdering).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StandRecord<T> {
+    /// 1, 2, … per key, continuing after a removal.
+    pub volgnummer: u32,
+    /// When osp registered it.
+    pub aanlevermoment: DateTime<Utc>,
+    /// Origin.
+    pub herkomst: Herkomst,
+    /// The delivered content; `None` for a verwijdering.
+    pub inhoud: Option<T>,
+}
+
+/// The stored answer to one identificatiecode (idempotency, rule 0001): enough to render the
+/// identical response again.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Antwoord {
+    /// SHA-256 (hex) of the request body bytes.
+    pub body_hash: String,
+    /// Operation wire name.
+    pub operatie: String,
+    /// `identificatiecodeBedrijfsdocument` of the response.
+    pub response_identificatiecode: String,
+    /// `datumTijdBedrijfsdocument` of the response.
+    pub response_datum_tijd: DateTime<Utc>,
+    /// `ontvangendeInstantie` of the response (= the request's verzendende).
+    pub ontvangende_instantie: String,
+    /// The terugkoppeling.
+    pub terugkoppeling: Terugkoppeling,
+}
+
+/// A DUO→school message waiting in the outbox (SPEC §7).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutboxBericht {
+    /// Increasing id, unique per data dir; the pull cursor.
+    pub id: u64,
+    /// Recipient administratie OIN.
+    pub ontvanger_oin: String,
+    /// Message kind, e.g. `verstrekkenBekostigingVO`.
+    pub soort: String,
+    /// Message body (XML).
+    pub inhoud: String,
+    /// When it was produced.
+    pub aangemaakt: DateTime<Utc>,
+    /// Acknowledged by `bevestigenBerichtenVO`.
+    pub bevestigd: bool,
+}
+
+/// A person registered by identificatie, as stored under `own`.
+pub type OwnPersoon = Persoon;
+
+/// Key parts of an inschrijving or examenresultaat key.
+pub fn sleutel_delen<'a>(pgn: &'a str, brin: &'a str, volgnummer: &'a str) -> [&'a str; 3] {
+    [pgn, brin, volgnummer]
+}
+
+/// Storage form of a PGN for keys.
+pub fn pgn_part(pgn: &Pgn) -> String {
+    pgn.opslagsleutel()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_do_not_match_longer_siblings() {
+        let a = key("sb", "i", &["B1", "99AA", "2025-10"]);
+        let p = prefix("sb", "i", &["B1", "99AA", "2025-1"]);
+        assert!(!a.starts_with(&p));
+        assert!(a.starts_with(&prefix("sb", "i", &["B1"])));
+        assert!(!key("sb2", "i", &[]).starts_with(&sandbox_prefix("sb")));
+        assert!(stand_part(2) < stand_part(10));
+    }
+}
