@@ -95,6 +95,10 @@ struct SendArgs {
     /// OIN whose dev certificate is used (and put in wsa:From for a bare body).
     #[arg(long = "as", default_value = "0000000700099AA00000")]
     as_oin: String,
+    /// Administratie OIN put in wsa:From of a bare body (default: the --as OIN); a vendor
+    /// certificate acting for a school uses `--as VENDOR --from SCHOOL`.
+    #[arg(long)]
+    from: Option<String>,
     /// Server base URL.
     #[arg(long, default_value = "https://localhost:8443/vo-webservices/", env = "OSP_SERVER")]
     server: String,
@@ -139,6 +143,7 @@ fn main() -> ExitCode {
             let opts = send::SendOptions {
                 file: &args.file,
                 as_oin: &args.as_oin,
+                from_oin: args.from.as_deref().unwrap_or(&args.as_oin),
                 server: &args.server,
                 certs: &args.certs,
                 insecure: args.insecure_skip_verify,

@@ -4,7 +4,8 @@
 use crate::admin::RegisterAdmin;
 use crate::config::{parse_addr, parse_date, ConfigError, FileConfig};
 use osp_gateway::{Extras, Gateway, GatewayConfig};
-use osp_register::{Reference, Register, RegisterConfig};
+use osp_register::store::StoreError;
+use osp_register::{Reference, Register, RegisterConfig, RegisterError};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -110,13 +111,11 @@ pub fn gateway_config(s: &ServeSettings) -> GatewayConfig {
 pub fn open_register(data: &Path, reference: Reference, today: Option<chrono::NaiveDate>) -> Result<Register, String> {
     std::fs::create_dir_all(data).map_err(|e| format!("cannot create data directory {}: {e}", data.display()))?;
     let config = RegisterConfig { today, ..RegisterConfig::default() };
-    Register::open(&data.join("register"), reference, config).map_err(|e| {
-        let text = e.to_string();
-        if text.contains("lock") || text.contains("WouldBlock") || text.contains("Resource temporarily unavailable") {
-            format!("data directory {} is in use by another osp process ({text})", data.display())
-        } else {
-            format!("cannot open register in {}: {text}", data.display())
+    Register::open(&data.join("register"), reference, config).map_err(|e| match e {
+        RegisterError::Opslag(StoreError::InGebruik(_)) => {
+            format!("data directory {} is in use by another osp process (stop it, or choose another --data)", data.display())
         }
+        other => format!("cannot open register in {}: {other}", data.display()),
     })
 }
 

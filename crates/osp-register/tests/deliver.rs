@@ -45,9 +45,31 @@ fn deliver(r: &Register, sandbox: &str, from: &str, op: Operation, body: &str) -
     })
 }
 
+/// The generated model (what `osp send` and replay read) must read every response too.
+fn assert_model_reads(op: Operation, body: &str) {
+    use osp_model::{from_xml, messages as m};
+    let r = match op {
+        Operation::AanleverenInschrijvingVO => from_xml::<m::AanleverenInschrijvingVOResponse>(body).map(drop),
+        Operation::AanleverenVerwijderingInschrijvingVO => {
+            from_xml::<m::AanleverenVerwijderingInschrijvingVOResponse>(body).map(drop)
+        }
+        Operation::AanleverenIdentificerenPersoonVO => from_xml::<m::AanleverenIdentificerenPersoonVOResponse>(body).map(drop),
+        Operation::AanleverenExamenresultaatVO => from_xml::<m::AanleverenExamenresultaatVOResponse>(body).map(drop),
+        Operation::AanleverenVerwijderingExamenresultaatVO => {
+            from_xml::<m::AanleverenVerwijderingExamenresultaatVOResponse>(body).map(drop)
+        }
+        Operation::OphalenBerichtenVO => from_xml::<m::OphalenBerichtenVOResponse>(body).map(drop),
+        Operation::BevestigenBerichtenVO => from_xml::<m::BevestigenBerichtenVOResponse>(body).map(drop),
+    };
+    if let Err(e) = r {
+        panic!("generated model cannot read the response: {e}\n{body}");
+    }
+}
+
 fn ok(r: &Register, sandbox: &str, from: &str, op: Operation, body: &str) -> Reply {
     let reply = deliver(r, sandbox, from, op, body).unwrap();
     assert_valid(op, &reply.body);
+    assert_model_reads(op, &reply.body);
     reply
 }
 
