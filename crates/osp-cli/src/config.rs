@@ -64,6 +64,24 @@ pub struct FileConfig {
     /// Terugkoppeling delivery.
     #[serde(default)]
     pub terugkoppeling: TerugkoppelingConfig,
+    /// Push delivery of DUO→school messages (SPEC §7 (b)).
+    #[serde(default)]
+    pub push: PushFileConfig,
+}
+
+/// `[push]` of `osp.toml`: callbacks per administratie and the LAS trust roots.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushFileConfig {
+    /// PEM file with the roots LAS server certificates must chain to (default: the dev root).
+    pub roots: Option<PathBuf>,
+    /// First retry wait in milliseconds (default 1000); doubles per failure, with jitter.
+    pub backoff_basis_ms: Option<u64>,
+    /// Longest retry wait in seconds (default 900).
+    pub backoff_max_secs: Option<u64>,
+    /// `[[push.callbacks]]`: `oin`, `url` (https), optional `sandbox` (default `default`).
+    #[serde(default)]
+    pub callbacks: Vec<osp_push::Callback>,
 }
 
 /// `[limits]` of `osp.toml` (SPEC §1).
