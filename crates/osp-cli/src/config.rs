@@ -127,6 +127,8 @@ impl FileConfig {
                 max_connections: over.limits.max_connections.or(self.limits.max_connections),
             },
             terugkoppeling: TerugkoppelingConfig { mode: over.terugkoppeling.mode.or(self.terugkoppeling.mode) },
+            // Push is configured in the file (or the admin API) only; flags never set it.
+            push: self.push,
         }
     }
 
