@@ -155,7 +155,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Serve(args) => {
-            let overrides = serve::ServeOverrides {
+            let flags = config::FileConfig {
                 listen: args.listen,
                 admin_listen: args.admin_listen,
                 data: args.data,
@@ -163,9 +163,9 @@ fn main() -> ExitCode {
                 reference: args.reference,
                 today: args.today,
                 log_format: args.log_format,
-                config: args.config,
+                ..config::FileConfig::default()
             };
-            match serve::resolve(overrides).map_err(|e| e.to_string()).and_then(serve::run) {
+            match serve::resolve(args.config, flags).map_err(|e| e.to_string()).and_then(serve::run) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => fail(e),
             }

@@ -34,37 +34,17 @@ pub struct ServeSettings {
     pub file: FileConfig,
 }
 
-/// Flag/env values; `None` where the user gave nothing.
-#[derive(Debug, Default)]
-pub struct ServeOverrides {
-    /// `--listen` / `OSP_LISTEN`.
-    pub listen: Option<String>,
-    /// `--admin-listen` / `OSP_ADMIN_LISTEN`.
-    pub admin_listen: Option<String>,
-    /// `--data` / `OSP_DATA`.
-    pub data: Option<PathBuf>,
-    /// `--certs` / `OSP_CERTS`.
-    pub certs: Option<PathBuf>,
-    /// `--reference` / `OSP_REFERENCE`.
-    pub reference: Option<PathBuf>,
-    /// `--today` / `OSP_TODAY`.
-    pub today: Option<String>,
-    /// `--log-format` / `OSP_LOG_FORMAT`.
-    pub log_format: Option<String>,
-    /// `--config` / `OSP_CONFIG`.
-    pub config: Option<PathBuf>,
-}
-
-/// Layers defaults < file < environment/flags (clap already merged the last two).
-pub fn resolve(o: ServeOverrides) -> Result<ServeSettings, ConfigError> {
-    let file = match &o.config {
+/// Layers defaults < file < environment/flags (clap already merged the last two into `flags`,
+/// which uses the file's own shape so every key has exactly one flag and one variable).
+pub fn resolve(config: Option<PathBuf>, flags: FileConfig) -> Result<ServeSettings, ConfigError> {
+    let file = match &config {
         Some(p) => FileConfig::load(p, true)?,
         None => FileConfig::load(Path::new("osp.toml"), false)?,
     };
-    let listen = o.listen.or(file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8443".into());
-    let admin = o.admin_listen.or(file.admin_listen.clone()).unwrap_or_else(|| "127.0.0.1:8444".into());
-    let today = o.today.or(file.today.clone());
-    let log_format = o.log_format.or(file.log_format.clone()).unwrap_or_else(|| "human".into());
+    let file = file.overlay(flags);
+    let listen = file.listen.clone().unwrap_or_else(|| "127.0.0.1:8443".into());
+    let admin = file.admin_listen.clone().unwrap_or_else(|| "127.0.0.1:8444".into());
+    let log_format = file.log_format.clone().unwrap_or_else(|| "human".into());
     let json_logs = match log_format.as_str() {
         "human" => false,
         "json" => true,
@@ -81,10 +61,10 @@ pub fn resolve(o: ServeOverrides) -> Result<ServeSettings, ConfigError> {
     Ok(ServeSettings {
         listen: parse_addr("listen", &listen)?,
         admin_listen: parse_addr("admin_listen", &admin)?,
-        data: o.data.or(file.data.clone()).unwrap_or_else(|| PathBuf::from("data")),
-        certs: o.certs.or(file.certs.clone()).unwrap_or_else(|| PathBuf::from("certs-dev")),
-        reference: o.reference.or(file.reference.clone()).unwrap_or_else(|| PathBuf::from("fixtures/reference")),
-        today: today.as_deref().map(|t| parse_date("today", t)).transpose()?,
+        data: file.data.clone().unwrap_or_else(|| PathBuf::from("data")),
+        certs: file.certs.clone().unwrap_or_else(|| PathBuf::from("certs-dev")),
+        reference: file.reference.clone().unwrap_or_else(|| PathBuf::from("fixtures/reference")),
+        today: file.today.as_deref().map(|t| parse_date("today", t)).transpose()?,
         json_logs,
         terugkoppeling,
         file,

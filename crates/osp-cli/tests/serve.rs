@@ -290,3 +290,33 @@ fn dechunk(body: &str) -> String {
     }
     out
 }
+
+/// Issue "done when": a goedgekeurde and an afgekeurde delivery over the real gateway return the
+/// terugkoppeling of SPEC §5, and the response body validates against `xsd/`.
+#[test]
+fn terugkoppeling_over_the_wire_validates_against_xsd() {
+    use osp_model::{Contract, Operation};
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(dir.path(), free_port(), free_port());
+    let validator = osp_model::Validator::new().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let op = Operation::AanleverenInschrijvingVO;
+    let cases = [
+        ("9a4e1f0c-0001-4b8e-a2c1-55e0f3b9d7aa", "999990007", "true"),
+        ("9a4e1f0c-0002-4b8e-a2c1-55e0f3b9d7aa", "999990147", "false"), // valid but unknown: 0103
+    ];
+    for (id, bsn, goedgekeurd) in cases {
+        let body = inschrijving(id, &format!("xsd-{bsn}"), bsn);
+        let env = osp_gateway::wrap_request(&body, op, SCHOOL, osp_model::DUO_OIN, &format!("urn:uuid:{id}"));
+        let config = osp_gateway::client::dev_client_config(&dir.path().join("certs"), SCHOOL).unwrap();
+        let reply = runtime
+            .block_on(osp_gateway::client::post_envelope(&server.url(), config, Some(&op.action()), env))
+            .unwrap();
+        let text = reply.text();
+        assert_eq!(reply.status, 200, "{text}");
+        assert!(text.contains(&format!("leveringGoedgekeurd>{goedgekeurd}<")), "{text}");
+        validator
+            .validate_envelope_body(Contract::InschrijvingVO, Some(&op.response_element()), &text)
+            .unwrap_or_else(|v| panic!("response does not validate: {v:?}\n{text}"));
+    }
+}

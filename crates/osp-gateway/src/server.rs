@@ -39,6 +39,8 @@ pub(crate) struct Shared {
     pub service: Arc<dyn Service>,
     pub validator: Arc<dyn BodyValidator>,
     pub metrics: Arc<Metrics>,
+    /// Fixed answer to every SOAP POST (benchmark echo mode): no XML work, no register.
+    echo: Option<Bytes>,
     shutting_down: AtomicBool,
 }
 
@@ -138,6 +140,23 @@ impl Gateway {
         validator: Arc<dyn BodyValidator>,
         extras: Extras,
     ) -> Result<RunningGateway, GatewayError> {
+        Gateway::start_inner(config, service, validator, extras, None).await
+    }
+
+    /// Benchmark baseline (osp issue 7): the same TLS listener, connection handling and HTTP
+    /// stack, but every SOAP POST body is read and answered with `response` — no envelope
+    /// parsing, validation or register — so the transport's own limit can be measured.
+    pub async fn start_echo(config: GatewayConfig, response: Bytes) -> Result<RunningGateway, GatewayError> {
+        Gateway::start_inner(config, Arc::new(NoService), Arc::new(NoValidator), Extras::default(), Some(response)).await
+    }
+
+    async fn start_inner(
+        config: GatewayConfig,
+        service: Arc<dyn Service>,
+        validator: Arc<dyn BodyValidator>,
+        extras: Extras,
+        echo: Option<Bytes>,
+    ) -> Result<RunningGateway, GatewayError> {
         let tls = crate::tls::server_config(&config.tls)?;
         let listener = TcpListener::bind(config.listen)
             .await
@@ -160,6 +179,7 @@ impl Gateway {
             service,
             validator,
             metrics: metrics.clone(),
+            echo,
             shutting_down: AtomicBool::new(false),
         });
         let admin = Arc::new(Admin { metrics: metrics.clone(), extensions: extras.admin_extensions });
@@ -328,6 +348,9 @@ async fn sleep_until(deadline: Option<Instant>) {
 }
 
 async fn route(shared: Arc<Shared>, oin: Arc<PeerOin>, req: Request<Incoming>) -> Response<Full<Bytes>> {
+    if let (Some(fixed), &Method::POST) = (&shared.echo, req.method()) {
+        return echo(&shared, fixed.clone(), req.into_body()).await;
+    }
     let path = req.uri().path().to_string();
     let rest = path.strip_prefix(SOAP_PREFIX);
     match (req.method(), rest) {
@@ -344,6 +367,43 @@ async fn route(shared: Arc<Shared>, oin: Arc<PeerOin>, req: Request<Incoming>) -
         },
         (&Method::GET, _) => crate::documents::get(&req),
         _ => plain(StatusCode::METHOD_NOT_ALLOWED, "alleen POST (SOAP) en GET (WSDL/XSD)\n"),
+    }
+}
+
+/// Echo mode: reads the whole body (bounded like a SOAP request) and answers `fixed`.
+async fn echo(shared: &Shared, fixed: Bytes, body: Incoming) -> Response<Full<Bytes>> {
+    use http_body_util::{BodyExt, Limited};
+    let started = Instant::now();
+    if Limited::new(body, shared.config.limits.max_body_bytes).collect().await.is_err() {
+        return plain(StatusCode::PAYLOAD_TOO_LARGE, "te groot\n");
+    }
+    shared.metrics.request("-", "echo", "", started.elapsed());
+    let mut r = Response::new(Full::new(fixed));
+    r.headers_mut().insert(hyper::header::CONTENT_TYPE, hyper::header::HeaderValue::from_static("text/xml; charset=UTF-8"));
+    r
+}
+
+/// Register stand-in of echo mode: never asked to deliver (echo answers first).
+struct NoService;
+
+impl Service for NoService {
+    fn deliver(&self, _: osp_register::Delivery<'_>) -> Result<osp_register::Reply, osp_register::ServiceError> {
+        Err(osp_register::ServiceError::Onbeschikbaar("echo-modus".into()))
+    }
+    fn mandated(&self, _: &str, _: &str, _: Contract) -> bool {
+        false
+    }
+    fn flush(&self) -> Result<(), osp_register::ServiceError> {
+        Ok(())
+    }
+}
+
+/// Validator stand-in of echo mode (echo answers before validation).
+struct NoValidator;
+
+impl BodyValidator for NoValidator {
+    fn validate(&self, _: Contract, _: &str) -> Result<(), Vec<crate::Locatie>> {
+        Ok(())
     }
 }
 

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# `make bench`: builds osp and osp-bench (release), installs the peer mock (npm), starts
+# osp serve (temp data dir, pinned date), the echo baseline and the peer mock on 127.0.0.1,
+# runs each transport mode against each, then replay, scale and start-up, and writes
+# bench/RESULTS.md. Every load run is bounded in time and count; only loopback is used.
+# Knobs (environment): DUUR (s per load run, 6), CONNS (8), NIEUW_CONNS (8), SCALE (stands, 200000),
+# REPLAY (steps, 100000), PERSONEN (proef-BRP size, 150000).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+DUUR=${DUUR:-6}
+CONNS=${CONNS:-8}
+NIEUW_CONNS=${NIEUW_CONNS:-8}
+SCALE=${SCALE:-200000}
+REPLAY=${REPLAY:-100000}
+PERSONEN=${PERSONEN:-150000}
+CARGO=${CARGO:-cargo}
+
+$CARGO build --release -p osp-cli -p osp-bench
+OSP=$ROOT/target/release/osp
+BENCH=$ROOT/target/release/osp-bench
+(cd bench/peer && npm install --no-audit --no-fund --silent)
+
+W=$(mktemp -d /tmp/osp-bench.XXXXXX)
+R=$W/results
+mkdir -p "$R"
+PIDS=()
+stop() { for p in "${PIDS[@]}"; do kill -TERM "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap stop EXIT
+CMDS=$R/commands.txt
+log() { echo "$*" | sed "s#$W#\$W#g; s#$ROOT/##g" >> "$CMDS"; "$@"; }
+
+echo "# W=$(echo "$W") (temporary), run from the repository root" > "$CMDS"
+log "$OSP" certs init --dir "$W/certs" >/dev/null
+log "$BENCH" referentie --bron fixtures/reference --uit "$W/ref" --personen "$PERSONEN"
+
+OSP_LOG=warn "$OSP" serve --data "$W/data" --certs "$W/certs" --reference "$W/ref" \
+  --listen 127.0.0.1:18443 --admin-listen 127.0.0.1:18444 --today 2025-10-01 >/dev/null &
+PIDS+=($!)
+echo "OSP_LOG=warn osp serve --data \$W/data --certs \$W/certs --reference \$W/ref --listen 127.0.0.1:18443 --admin-listen 127.0.0.1:18444 --today 2025-10-01 &" >> "$CMDS"
+"$BENCH" echo --certs "$W/certs" --listen 127.0.0.1:18453 >/dev/null &
+PIDS+=($!)
+echo "osp-bench echo --certs \$W/certs --listen 127.0.0.1:18453 &" >> "$CMDS"
+node bench/peer/server.js --certs "$W/certs" --wsdl wsdl --port 18463 >/dev/null &
+PIDS+=($!)
+echo "node bench/peer/server.js --certs \$W/certs --wsdl wsdl --port 18463 &" >> "$CMDS"
+for p in 18443 18453 18463; do "$BENCH" wacht --port $p --certs "$W/certs" --max 120; done
+
+OSP_URL=https://localhost:18443/vo-webservices/
+ECHO_URL=https://localhost:18453/vo-webservices/
+PEER_URL=https://localhost:18463/vo-webservices/DUO_VOAanlevering_InschrijvingVO_V1
+COMMON=(--certs "$W/certs" --referentie "$W/ref" --duur "$DUUR" --max 40000)
+
+# Each osp run uses its own range of persons; echo and peer store nothing, so they reuse them.
+log "$BENCH" load --doel osp  --url $OSP_URL  "${COMMON[@]}" --modus keep-alive --verbindingen "$CONNS" --run 1 --personen-vanaf 0 --controleer-elke 25 --json "$R/osp-keep-alive.json"
+log "$BENCH" load --doel echo --url $ECHO_URL "${COMMON[@]}" --modus keep-alive --verbindingen "$CONNS" --run 2 --json "$R/echo-keep-alive.json"
+log "$BENCH" load --doel peer --url $PEER_URL "${COMMON[@]}" --modus keep-alive --verbindingen "$CONNS" --run 3 --controleer-elke 25 --json "$R/peer-keep-alive.json"
+log "$BENCH" load --doel osp  --url $OSP_URL  "${COMMON[@]}" --modus keep-alive --verbindingen "$CONNS" --run 4 --personen-vanaf 40000 --controleer-elke 25 --rate-van "$R/osp-keep-alive.json" --factor 0.5 --json "$R/osp-half.json"
+log "$BENCH" load --doel osp  --url $OSP_URL  "${COMMON[@]}" --modus nieuwe-verbinding --verbindingen "$NIEUW_CONNS" --run 5 --personen-vanaf 80000 --controleer-elke 25 --json "$R/osp-nieuwe-verbinding.json"
+log "$BENCH" load --doel echo --url $ECHO_URL "${COMMON[@]}" --modus nieuwe-verbinding --verbindingen "$NIEUW_CONNS" --run 6 --json "$R/echo-nieuwe-verbinding.json"
+log "$BENCH" load --doel peer --url $PEER_URL "${COMMON[@]}" --modus nieuwe-verbinding --verbindingen "$NIEUW_CONNS" --run 7 --json "$R/peer-nieuwe-verbinding.json"
+stop
+PIDS=()
+
+log "$BENCH" replay --stappen "$REPLAY" --referentie "$W/ref" --threads 4 --json "$R/replay.json"
+log "$BENCH" startup --osp "$OSP" --data "$W/leeg" --referentie "$W/ref" --certs "$W/certs" --duur 0 --json "$R/startup-leeg.json"
+log "$BENCH" scale --aantal "$SCALE" --data "$W/groot" --referentie "$W/ref" --threads 32 --json "$R/scale.json"
+log "$BENCH" startup --osp "$OSP" --data "$W/groot" --referentie "$W/ref" --certs "$W/certs" --duur "$DUUR" --personen-vanaf 120000 --run 901 --json "$R/startup-vol.json"
+
+"$BENCH" rapport --dir "$R" --uit bench/RESULTS.md
+cat bench/RESULTS.md
+rm -rf "$W"

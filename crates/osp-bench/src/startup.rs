@@ -1,0 +1,112 @@
+//! Start-up of `osp serve` on a (large) data directory: time from process start to the first
+//! accepted mTLS connection, its RSS, and keep-alive delivery throughput with the full register.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rustls::ClientConfig;
+
+use crate::load::{LoadSpec, Modus};
+use crate::personen::BsnReeks;
+
+/// Polls `addr` until a TLS handshake succeeds; the time it took, or `None` after `max`.
+pub async fn eerste_verbinding(addr: SocketAddr, config: Arc<ClientConfig>, max: Duration) -> Option<Duration> {
+    let start = Instant::now();
+    while start.elapsed() < max {
+        if osp_gateway::client::connect(addr, "localhost", config.clone()).await.is_ok() {
+            return Some(start.elapsed());
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    None
+}
+
+/// What [`meet`] needs.
+#[derive(Debug, Clone, Copy)]
+pub struct StartupSpec<'a> {
+    /// The `osp` binary.
+    pub osp: &'a Path,
+    /// Data directory.
+    pub data: &'a Path,
+    /// Reference directory.
+    pub referentie: &'a Path,
+    /// Dev PKI directory.
+    pub certs: &'a Path,
+    /// SOAP port (admin on port + 1).
+    pub port: u16,
+    /// Seconds of keep-alive load after start; 0 = none.
+    pub duur: f64,
+    /// First person of the load.
+    pub personen_vanaf: usize,
+    /// Run number of the load.
+    pub run: u32,
+}
+
+/// Starts osp, measures, stops it (SIGTERM) and returns the figures as JSON.
+pub fn meet(s: &StartupSpec<'_>) -> Result<serde_json::Value, String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
+    let config = osp_gateway::client::dev_client_config(s.certs, crate::AFZENDER_OIN).map_err(|e| e.to_string())?;
+    let addr = SocketAddr::from(([127, 0, 0, 1], s.port));
+    let start = Instant::now();
+    let mut child = Command::new(s.osp)
+        .arg("serve")
+        .arg("--data")
+        .arg(s.data)
+        .arg("--certs")
+        .arg(s.certs)
+        .arg("--reference")
+        .arg(s.referentie)
+        .arg("--listen")
+        .arg(addr.to_string())
+        .arg("--admin-listen")
+        .arg(format!("127.0.0.1:{}", s.port.wrapping_add(1)))
+        .arg("--today")
+        .arg(crate::BENCH_VANDAAG)
+        .env("OSP_LOG", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .map_err(|e| format!("{}: {e}", s.osp.display()))?;
+    let pid = child.id();
+    let opgestart = runtime.block_on(eerste_verbinding(addr, config.clone(), Duration::from_secs(120)));
+    let startup_ms = opgestart.map(|_| start.elapsed().as_secs_f64() * 1000.0);
+    let na_start = crate::proces::geheugen(pid);
+    let load = if s.duur > 0.0 && startup_ms.is_some() {
+        let bsns = BsnReeks::lees(s.referentie).map_err(|e| e.to_string())?.reeks(s.personen_vanaf, 40_000);
+        let r = runtime.block_on(crate::load::run(LoadSpec {
+            doel: "osp".into(),
+            addr,
+            server_name: "localhost".into(),
+            pad: "/vo-webservices/".into(),
+            client: config,
+            modus: Modus::KeepAlive,
+            verbindingen: 8,
+            rate: None,
+            duur: Duration::from_secs_f64(s.duur),
+            bsns: Arc::new(bsns),
+            run: s.run,
+            controleer_elke: 50,
+            pid: Some(pid),
+        }));
+        println!("{}", r.tekst());
+        Some(r)
+    } else {
+        None
+    };
+    let _ = Command::new("kill").arg("-TERM").arg(pid.to_string()).status();
+    let _ = child.wait();
+    let uit = serde_json::json!({
+        "startup_ms": startup_ms,
+        "geheugen_na_start": na_start,
+        "load": load,
+    });
+    println!(
+        "startup: {} ms to first accepted connection; RSS after start {} KiB",
+        startup_ms.map(|m| format!("{m:.0}")).unwrap_or_else(|| "-".into()),
+        na_start.map(|g| g.rss_kib).unwrap_or(0)
+    );
+    Ok(uit)
+}
