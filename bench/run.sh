@@ -49,24 +49,29 @@ for p in 18443 18453 18463; do "$BENCH" wacht --port $p --certs "$W/certs" --max
 OSP_URL=https://localhost:18443/vo-webservices/
 ECHO_URL=https://localhost:18453/vo-webservices/
 PEER_URL=https://localhost:18463/vo-webservices/DUO_VOAanlevering_InschrijvingVO_V1
-COMMON=(--certs "$W/certs" --referentie "$W/ref" --duur "$DUUR" --max 40000)
+COMMON=(--certs "$W/certs" --referentie "$W/ref" --duur "$DUUR")
+OSPMAX=(--max 40000)
+BASEMAX=(--max 120000)
 
 # Each osp run uses its own range of persons; echo and peer store nothing, so they reuse them.
-log "$BENCH" load --doel osp  --url $OSP_URL  "${COMMON[@]}" --modus keep-alive --verbindingen "$CONNS" --run 1 --personen-vanaf 0 --controleer-elke 25 --json "$R/osp-keep-alive.json"
-log "$BENCH" load --doel echo --url $ECHO_URL "${COMMON[@]}" --modus keep-alive --verbindingen "$CONNS" --run 2 --json "$R/echo-keep-alive.json"
-log "$BENCH" load --doel peer --url $PEER_URL "${COMMON[@]}" --modus keep-alive --verbindingen "$CONNS" --run 3 --controleer-elke 25 --json "$R/peer-keep-alive.json"
-log "$BENCH" load --doel osp  --url $OSP_URL  "${COMMON[@]}" --modus keep-alive --verbindingen "$CONNS" --run 4 --personen-vanaf 40000 --controleer-elke 25 --rate-van "$R/osp-keep-alive.json" --factor 0.5 --json "$R/osp-half.json"
-log "$BENCH" load --doel osp  --url $OSP_URL  "${COMMON[@]}" --modus nieuwe-verbinding --verbindingen "$NIEUW_CONNS" --run 5 --personen-vanaf 80000 --controleer-elke 25 --json "$R/osp-nieuwe-verbinding.json"
-log "$BENCH" load --doel echo --url $ECHO_URL "${COMMON[@]}" --modus nieuwe-verbinding --verbindingen "$NIEUW_CONNS" --run 6 --json "$R/echo-nieuwe-verbinding.json"
-log "$BENCH" load --doel peer --url $PEER_URL "${COMMON[@]}" --modus nieuwe-verbinding --verbindingen "$NIEUW_CONNS" --run 7 --json "$R/peer-nieuwe-verbinding.json"
+log "$BENCH" load --doel osp  --url $OSP_URL  "${COMMON[@]}" "${OSPMAX[@]}" --modus keep-alive --verbindingen "$CONNS" --run 1 --personen-vanaf 0 --controleer-elke 25 --json "$R/osp-keep-alive.json"
+log "$BENCH" load --doel echo --url $ECHO_URL "${COMMON[@]}" "${BASEMAX[@]}" --controleer-elke 25 --modus keep-alive --verbindingen "$CONNS" --run 2 --json "$R/echo-keep-alive.json"
+log "$BENCH" load --doel peer --url $PEER_URL "${COMMON[@]}" "${BASEMAX[@]}" --controleer-elke 25 --modus keep-alive --verbindingen "$CONNS" --run 3 --json "$R/peer-keep-alive.json"
+log "$BENCH" load --doel osp  --url $OSP_URL  "${COMMON[@]}" "${OSPMAX[@]}" --modus keep-alive --verbindingen "$CONNS" --run 4 --personen-vanaf 40000 --controleer-elke 25 --rate-van "$R/osp-keep-alive.json" --factor 0.5 --json "$R/osp-half.json"
+log "$BENCH" load --doel osp  --url $OSP_URL  "${COMMON[@]}" "${OSPMAX[@]}" --modus nieuwe-verbinding --verbindingen "$NIEUW_CONNS" --run 5 --personen-vanaf 80000 --controleer-elke 25 --json "$R/osp-nieuwe-verbinding.json"
+log "$BENCH" load --doel echo --url $ECHO_URL "${COMMON[@]}" "${BASEMAX[@]}" --controleer-elke 25 --modus nieuwe-verbinding --verbindingen "$NIEUW_CONNS" --run 6 --json "$R/echo-nieuwe-verbinding.json"
+log "$BENCH" load --doel peer --url $PEER_URL "${COMMON[@]}" "${BASEMAX[@]}" --controleer-elke 25 --modus nieuwe-verbinding --verbindingen "$NIEUW_CONNS" --run 7 --json "$R/peer-nieuwe-verbinding.json"
 stop
 PIDS=()
 
 log "$BENCH" replay --stappen "$REPLAY" --referentie "$W/ref" --threads 4 --json "$R/replay.json"
-log "$BENCH" startup --osp "$OSP" --data "$W/leeg" --referentie "$W/ref" --certs "$W/certs" --duur 0 --json "$R/startup-leeg.json"
+# Start-up runs with the repository's reference data (10k proef-BRP persons), so it measures the
+# register, not the enlarged benchmark BRP (generating 150k persons alone takes ~0.7 s and ~130 MiB).
+log "$BENCH" startup --osp "$OSP" --data "$W/leeg" --referentie fixtures/reference --certs "$W/certs" --duur 0 --json "$R/startup-leeg.json"
 log "$BENCH" scale --aantal "$SCALE" --data "$W/groot" --referentie "$W/ref" --threads 32 --json "$R/scale.json"
-log "$BENCH" startup --osp "$OSP" --data "$W/groot" --referentie "$W/ref" --certs "$W/certs" --duur "$DUUR" --personen-vanaf 120000 --run 901 --json "$R/startup-vol.json"
+log "$BENCH" startup --osp "$OSP" --data "$W/groot" --referentie fixtures/reference --certs "$W/certs" --duur "$DUUR" --personen-vanaf 0 --run 901 --json "$R/startup-vol.json"
 
+cp bench/profile.md "$R/profile.md" 2>/dev/null || true
 "$BENCH" rapport --dir "$R" --uit bench/RESULTS.md
 cat bench/RESULTS.md
 rm -rf "$W"

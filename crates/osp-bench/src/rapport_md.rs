@@ -172,6 +172,9 @@ pub fn schrijf(dir: &Path, uit: &Path) -> Result<(), String> {
             }
         }
     }
+    if let Ok(p) = std::fs::read_to_string(dir.join("profile.md")) {
+        let _ = writeln!(md, "\n{}", p.trim_end());
+    }
     if let Ok(c) = std::fs::read_to_string(dir.join("commands.txt")) {
         let _ = writeln!(md, "\n## Exact commands\n\n```sh\n{}```", c);
     }
