@@ -12,7 +12,11 @@ run: deps
 
 ## Runs the whole test suite (unit, end-to-end over TLS, fixture replays).
 test: deps
-	$(CARGO) test --workspace --all-targets
+	$(CARGO) test --workspace
+	$(CARGO) build -p osp-cli
+	tests/interop/run.sh
+	@if ls fixtures/scenarios/*/scenario.toml >/dev/null 2>&1; then \
+	  target/debug/osp replay fixtures/scenarios --junit target/replay-junit.xml; fi
 
 build: deps
 	$(CARGO) build --workspace --release

@@ -64,6 +64,24 @@ pub struct FileConfig {
     /// Terugkoppeling delivery.
     #[serde(default)]
     pub terugkoppeling: TerugkoppelingConfig,
+    /// Push delivery of DUO→school messages (SPEC §7 (b)).
+    #[serde(default)]
+    pub push: PushFileConfig,
+}
+
+/// `[push]` of `osp.toml`: callbacks per administratie and the LAS trust roots.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PushFileConfig {
+    /// PEM file with the roots LAS server certificates must chain to (default: the dev root).
+    pub roots: Option<PathBuf>,
+    /// First retry wait in milliseconds (default 1000); doubles per failure, with jitter.
+    pub backoff_basis_ms: Option<u64>,
+    /// Longest retry wait in seconds (default 900).
+    pub backoff_max_secs: Option<u64>,
+    /// `[[push.callbacks]]`: `oin`, `url` (https), optional `sandbox` (default `default`).
+    #[serde(default)]
+    pub callbacks: Vec<osp_push::Callback>,
 }
 
 /// `[limits]` of `osp.toml` (SPEC §1).
@@ -89,6 +107,31 @@ pub struct TerugkoppelingConfig {
 }
 
 impl FileConfig {
+    /// `self` with every value `over` sets taking precedence (flags and environment over file).
+    pub fn overlay(self, over: FileConfig) -> FileConfig {
+        let mut sandboxes = self.sandboxes;
+        sandboxes.extend(over.sandboxes);
+        FileConfig {
+            listen: over.listen.or(self.listen),
+            admin_listen: over.admin_listen.or(self.admin_listen),
+            data: over.data.or(self.data),
+            certs: over.certs.or(self.certs),
+            reference: over.reference.or(self.reference),
+            today: over.today.or(self.today),
+            log_format: over.log_format.or(self.log_format),
+            sandboxes,
+            limits: LimitsConfig {
+                max_body_bytes: over.limits.max_body_bytes.or(self.limits.max_body_bytes),
+                header_timeout_secs: over.limits.header_timeout_secs.or(self.limits.header_timeout_secs),
+                idle_timeout_secs: over.limits.idle_timeout_secs.or(self.limits.idle_timeout_secs),
+                max_connections: over.limits.max_connections.or(self.limits.max_connections),
+            },
+            terugkoppeling: TerugkoppelingConfig { mode: over.terugkoppeling.mode.or(self.terugkoppeling.mode) },
+            // Push is configured in the file (or the admin API) only; flags never set it.
+            push: self.push,
+        }
+    }
+
     /// Reads `path`; a missing default `osp.toml` is not an error, a missing named file is.
     pub fn load(path: &Path, must_exist: bool) -> Result<FileConfig, ConfigError> {
         let text = match std::fs::read_to_string(path) {
@@ -129,6 +172,15 @@ mod tests {
         assert!(e.contains("lisen"), "{e}");
         assert!(FileConfig::load(&dir.path().join("absent.toml"), false).is_ok());
         assert!(FileConfig::load(&dir.path().join("absent.toml"), true).is_err());
+    }
+
+    #[test]
+    fn flags_override_file_values_they_set() {
+        let file = FileConfig { listen: Some("a".into()), data: Some("d".into()), ..FileConfig::default() };
+        let flags = FileConfig { listen: Some("b".into()), ..FileConfig::default() };
+        let merged = file.overlay(flags);
+        assert_eq!(merged.listen.as_deref(), Some("b"));
+        assert_eq!(merged.data.as_deref(), Some(Path::new("d")));
     }
 
     #[test]

@@ -95,6 +95,10 @@ struct SendArgs {
     /// OIN whose dev certificate is used (and put in wsa:From for a bare body).
     #[arg(long = "as", default_value = "0000000700099AA00000")]
     as_oin: String,
+    /// Administratie OIN put in wsa:From of a bare body (default: the --as OIN); a vendor
+    /// certificate acting for a school uses `--as VENDOR --from SCHOOL`.
+    #[arg(long)]
+    from: Option<String>,
     /// Server base URL.
     #[arg(long, default_value = "https://localhost:8443/vo-webservices/", env = "OSP_SERVER")]
     server: String,
@@ -139,6 +143,7 @@ fn main() -> ExitCode {
             let opts = send::SendOptions {
                 file: &args.file,
                 as_oin: &args.as_oin,
+                from_oin: args.from.as_deref().unwrap_or(&args.as_oin),
                 server: &args.server,
                 certs: &args.certs,
                 insecure: args.insecure_skip_verify,
@@ -150,7 +155,7 @@ fn main() -> ExitCode {
             }
         }
         Command::Serve(args) => {
-            let overrides = serve::ServeOverrides {
+            let flags = config::FileConfig {
                 listen: args.listen,
                 admin_listen: args.admin_listen,
                 data: args.data,
@@ -158,9 +163,9 @@ fn main() -> ExitCode {
                 reference: args.reference,
                 today: args.today,
                 log_format: args.log_format,
-                config: args.config,
+                ..config::FileConfig::default()
             };
-            match serve::resolve(overrides).map_err(|e| e.to_string()).and_then(serve::run) {
+            match serve::resolve(args.config, flags).map_err(|e| e.to_string()).and_then(serve::run) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => fail(e),
             }

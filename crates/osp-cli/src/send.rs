@@ -22,8 +22,10 @@ pub enum Verdict {
 pub struct SendOptions<'a> {
     /// Request file.
     pub file: &'a Path,
-    /// OIN of the dev certificate and of `wsa:From`.
+    /// OIN of the dev certificate.
     pub as_oin: &'a str,
+    /// OIN of `wsa:From` for a bare body.
+    pub from_oin: &'a str,
     /// Server URL.
     pub server: &'a str,
     /// Dev PKI directory.
@@ -113,7 +115,7 @@ fn find<'a>(node: &'a osp_replay::canon::Node, local: &str) -> Option<&'a str> {
 /// Sends the file and prints the response; returns the verdict.
 pub fn run(opts: &SendOptions<'_>) -> Result<Verdict, SendError> {
     let raw = std::fs::read(opts.file).map_err(|e| SendError::Read(opts.file.to_path_buf(), e))?;
-    let prepared = prepare(&raw, opts.as_oin, None)?;
+    let prepared = prepare(&raw, opts.from_oin, None)?;
     let identity = Identity::resolve(opts.certs, Some(opts.as_oin), None);
     let config = client_config(opts.certs, &identity, opts.insecure)?;
     let runtime = tokio::runtime::Builder::new_current_thread()

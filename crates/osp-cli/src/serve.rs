@@ -4,7 +4,9 @@
 use crate::admin::RegisterAdmin;
 use crate::config::{parse_addr, parse_date, ConfigError, FileConfig};
 use osp_gateway::{Extras, Gateway, GatewayConfig};
-use osp_register::{Reference, Register, RegisterConfig};
+use osp_register::store::StoreError;
+use osp_register::berichten::terugkoppeling::TerugkoppelingModus;
+use osp_register::{Reference, Register, RegisterConfig, RegisterError};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -26,59 +28,45 @@ pub struct ServeSettings {
     pub today: Option<chrono::NaiveDate>,
     /// `json` logs instead of human ones.
     pub json_logs: bool,
+    /// `terugkoppeling.mode` (SPEC §7).
+    pub terugkoppeling: TerugkoppelingModus,
     /// The parsed file (routing, limits).
     pub file: FileConfig,
 }
 
-/// Flag/env values; `None` where the user gave nothing.
-#[derive(Debug, Default)]
-pub struct ServeOverrides {
-    /// `--listen` / `OSP_LISTEN`.
-    pub listen: Option<String>,
-    /// `--admin-listen` / `OSP_ADMIN_LISTEN`.
-    pub admin_listen: Option<String>,
-    /// `--data` / `OSP_DATA`.
-    pub data: Option<PathBuf>,
-    /// `--certs` / `OSP_CERTS`.
-    pub certs: Option<PathBuf>,
-    /// `--reference` / `OSP_REFERENCE`.
-    pub reference: Option<PathBuf>,
-    /// `--today` / `OSP_TODAY`.
-    pub today: Option<String>,
-    /// `--log-format` / `OSP_LOG_FORMAT`.
-    pub log_format: Option<String>,
-    /// `--config` / `OSP_CONFIG`.
-    pub config: Option<PathBuf>,
-}
-
-/// Layers defaults < file < environment/flags (clap already merged the last two).
-pub fn resolve(o: ServeOverrides) -> Result<ServeSettings, ConfigError> {
-    let file = match &o.config {
+/// Layers defaults < file < environment/flags (clap already merged the last two into `flags`,
+/// which uses the file's own shape so every key has exactly one flag and one variable).
+pub fn resolve(config: Option<PathBuf>, flags: FileConfig) -> Result<ServeSettings, ConfigError> {
+    let file = match &config {
         Some(p) => FileConfig::load(p, true)?,
         None => FileConfig::load(Path::new("osp.toml"), false)?,
     };
-    let listen = o.listen.or(file.listen.clone()).unwrap_or_else(|| "127.0.0.1:8443".into());
-    let admin = o.admin_listen.or(file.admin_listen.clone()).unwrap_or_else(|| "127.0.0.1:8444".into());
-    let today = o.today.or(file.today.clone());
-    let log_format = o.log_format.or(file.log_format.clone()).unwrap_or_else(|| "human".into());
+    let file = file.overlay(flags);
+    let listen = file.listen.clone().unwrap_or_else(|| "127.0.0.1:8443".into());
+    let admin = file.admin_listen.clone().unwrap_or_else(|| "127.0.0.1:8444".into());
+    let log_format = file.log_format.clone().unwrap_or_else(|| "human".into());
     let json_logs = match log_format.as_str() {
         "human" => false,
         "json" => true,
         other => return Err(ConfigError::Value { key: "log_format", value: other.into(), why: "expected human or json" }),
     };
-    if let Some(mode) = file.terugkoppeling.mode.as_deref() {
-        if mode != "sync" {
-            return Err(ConfigError::Value { key: "terugkoppeling.mode", value: mode.into(), why: "this version supports sync only" });
-        }
-    }
+    let terugkoppeling = match file.terugkoppeling.mode.as_deref() {
+        Some(mode) => mode.parse().map_err(|_| ConfigError::Value {
+            key: "terugkoppeling.mode",
+            value: mode.into(),
+            why: "expected sync, async or both",
+        })?,
+        None => TerugkoppelingModus::Sync,
+    };
     Ok(ServeSettings {
         listen: parse_addr("listen", &listen)?,
         admin_listen: parse_addr("admin_listen", &admin)?,
-        data: o.data.or(file.data.clone()).unwrap_or_else(|| PathBuf::from("data")),
-        certs: o.certs.or(file.certs.clone()).unwrap_or_else(|| PathBuf::from("certs-dev")),
-        reference: o.reference.or(file.reference.clone()).unwrap_or_else(|| PathBuf::from("fixtures/reference")),
-        today: today.as_deref().map(|t| parse_date("today", t)).transpose()?,
+        data: file.data.clone().unwrap_or_else(|| PathBuf::from("data")),
+        certs: file.certs.clone().unwrap_or_else(|| PathBuf::from("certs-dev")),
+        reference: file.reference.clone().unwrap_or_else(|| PathBuf::from("fixtures/reference")),
+        today: file.today.as_deref().map(|t| parse_date("today", t)).transpose()?,
         json_logs,
+        terugkoppeling,
         file,
     })
 }
@@ -107,17 +95,38 @@ pub fn gateway_config(s: &ServeSettings) -> GatewayConfig {
 
 /// Opens the register in `data` (sled under `data/register`), with a message that names the
 /// likely cause when another process holds it.
-pub fn open_register(data: &Path, reference: Reference, today: Option<chrono::NaiveDate>) -> Result<Register, String> {
+pub fn open_register(
+    data: &Path,
+    reference: Reference,
+    today: Option<chrono::NaiveDate>,
+    terugkoppeling: TerugkoppelingModus,
+) -> Result<Register, String> {
     std::fs::create_dir_all(data).map_err(|e| format!("cannot create data directory {}: {e}", data.display()))?;
-    let config = RegisterConfig { today, ..RegisterConfig::default() };
-    Register::open(&data.join("register"), reference, config).map_err(|e| {
-        let text = e.to_string();
-        if text.contains("lock") || text.contains("WouldBlock") || text.contains("Resource temporarily unavailable") {
-            format!("data directory {} is in use by another osp process ({text})", data.display())
-        } else {
-            format!("cannot open register in {}: {text}", data.display())
+    let config = RegisterConfig { today, terugkoppeling, ..RegisterConfig::default() };
+    Register::open(&data.join("register"), reference, config).map_err(|e| match e {
+        RegisterError::Opslag(StoreError::InGebruik(_)) => {
+            format!("data directory {} is in use by another osp process (stop it, or choose another --data)", data.display())
         }
+        other => format!("cannot open register in {}: {other}", data.display()),
     })
+}
+
+/// [outbox] Push settings: DUO's dev server certificate (it carries clientAuth) as client
+/// certificate, `[push]` roots/backoff/callbacks, state in the data directory.
+pub fn push_config(s: &ServeSettings) -> osp_push::PushConfig {
+    let mut c = osp_push::PushConfig::dev(&s.certs, &s.data);
+    let p = &s.file.push;
+    if let Some(r) = &p.roots {
+        c.roots = r.clone();
+    }
+    if let Some(ms) = p.backoff_basis_ms {
+        c.backoff.basis = Duration::from_millis(ms);
+    }
+    if let Some(secs) = p.backoff_max_secs {
+        c.backoff.max = Duration::from_secs(secs);
+    }
+    c.callbacks = p.callbacks.clone();
+    c
 }
 
 fn init_tracing(json: bool) {
@@ -136,14 +145,21 @@ pub fn run(settings: ServeSettings) -> Result<(), String> {
     }
     let reference = Reference::load(&settings.reference)
         .map_err(|e| format!("cannot load reference data from {}: {e}", settings.reference.display()))?;
-    let register = Arc::new(open_register(&settings.data, reference, settings.today)?);
+    let register = Arc::new(open_register(&settings.data, reference, settings.today, settings.terugkoppeling)?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start runtime: {e}"))?;
     runtime.block_on(async move {
+        // [outbox] push worker: reads the outboxes, POSTs to configured callbacks (SPEC §7 (b)).
+        let pusher = osp_push::Pusher::new(register.clone(), push_config(&settings)).map_err(|e| format!("push: {e}"))?;
+        let (push_stop, push_stop_rx) = tokio::sync::watch::channel(false);
+        let push_task = tokio::spawn(pusher.clone().run(push_stop_rx));
         let extras = Extras {
-            admin_extensions: vec![Arc::new(RegisterAdmin { register: register.clone(), reference_dir: settings.reference.clone() })],
+            admin_extensions: vec![
+                Arc::new(RegisterAdmin { register: register.clone(), reference_dir: settings.reference.clone() }),
+                Arc::new(osp_push::PushAdmin { pusher }),
+            ],
         };
         let gateway = Gateway::start_extended(gateway_config(&settings), register.clone(), extras)
             .await
@@ -161,6 +177,8 @@ pub fn run(settings: ServeSettings) -> Result<(), String> {
             handle.trigger();
         });
         gateway.wait().await.map_err(|e| e.to_string())?;
+        let _ = push_stop.send(true);
+        let _ = push_task.await;
         register.flush().map_err(|e| format!("flushing register: {e}"))?;
         tracing::info!("stopped");
         Ok(())
@@ -198,7 +216,7 @@ fn print_banner(s: &ServeSettings, soap: std::net::SocketAddr, admin: Option<std
     println!("  SOAP endpoint : {url}");
     println!("  WSDL          : {url}DUO_VOAanlevering_InschrijvingVO_V1?wsdl");
     if let Some(a) = admin {
-        println!("  admin         : http://{a}/healthz  http://{a}/metrics");
+        println!("  admin         : http://{a}/healthz  http://{a}/metrics  http://{a}/push");
     }
     println!("  client cert   : {certs}/clients/{oin}.pem + .key (trust {certs}/root-ca.pem)");
     println!("  try           : cargo run --release -p osp-cli -- send fixtures/samples/aanleverenInschrijvingVO_Request.xml --as {oin} --server {url} --certs {certs}");

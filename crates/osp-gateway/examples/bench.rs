@@ -1,6 +1,7 @@
 //! Quick throughput measurement of the gateway on loopback: full mTLS handshakes per second
 //! (new connection + one trivial request) and keep-alive requests per second (trivial GET and a
-//! SOAP POST through the whole pipeline). Run: `cargo run --release -p osp-gateway --example bench`.
+//! SOAP POST through the whole pipeline). Run: `cargo run --release -p osp-gateway --example bench`
+//! (`-- --rsa` for RSA-2048 keys, `-- --serve SECS` to only serve for manual checks).
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -46,6 +47,15 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     config.admin = None;
     let gw = Gateway::start_with(config, Arc::new(Fixed), Arc::new(NoXsd), Extras::default()).await?;
     let addr = gw.local_addr();
+    // `--serve SECS`: no benchmark, just serve for manual checks (curl, SoapUI).
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(i) = args.iter().position(|a| a == "--serve") {
+        let secs: u64 = args.get(i + 1).and_then(|s| s.parse().ok()).unwrap_or(60);
+        println!("serving on https://{addr}/vo-webservices/ with certificates in {} for {secs}s", dir.path().display());
+        tokio::time::sleep(Duration::from_secs(secs)).await;
+        gw.shutdown().await?;
+        return Ok(());
+    }
     let cfg = client::dev_client_config(dir.path(), "0000000700099AA00000")?;
     let tasks = 4;
     let window = Duration::from_secs(5);

@@ -3,6 +3,8 @@
 //! operation, routing to the OIN's sandbox, and DUO's SOAP faults for everything that is wrong
 //! before the register is reached (SPEC §1–3, §9).
 
+#![warn(missing_docs)]
+
 pub mod admin;
 pub mod client;
 pub mod config;

@@ -43,25 +43,39 @@ pub fn guard(bytes: &[u8], limits: &Limits) -> Result<(), (Fault, bool)> {
     let Err(e) = guard::check(bytes, &g) else {
         return Ok(());
     };
-    let omschrijving = e.to_string();
+    // The fault's omschrijving is Dutch like every other fault text; the parser's own (English)
+    // detail stays available in the locatie's melding.
     let at = |regel: u32, kolom: u32, melding: String| {
         vec![Locatie { regel, kolom, pad: String::new(), melding }]
     };
     Err(match e {
-        InputError::TooLarge { .. } => (Fault::new(FaultCode::DK0004, omschrijving), true),
-        InputError::NotUtf8 { regel, kolom, melding } => {
-            (Fault::new(FaultCode::DK0009, omschrijving).with_locaties(at(regel, kolom, melding)), false)
-        }
-        InputError::Malformed { regel, kolom, melding }
-        | InputError::Entity { regel, kolom, melding }
-        | InputError::ExternalReference { regel, kolom, melding } => {
-            (Fault::new(FaultCode::DK0004, omschrijving).with_locaties(at(regel, kolom, melding)), false)
-        }
-        InputError::Dtd { regel, kolom } => {
-            (Fault::new(FaultCode::DK0004, omschrijving).with_locaties(at(regel, kolom, "DTD".into())), false)
-        }
+        InputError::TooLarge { size, limit } => (
+            Fault::new(FaultCode::DK0004, format!("Bericht van {size} bytes is groter dan toegestaan ({limit} bytes)")),
+            true,
+        ),
+        InputError::NotUtf8 { regel, kolom, melding } => (
+            Fault::new(FaultCode::DK0009, "Bericht is geen geldige UTF-8").with_locaties(at(regel, kolom, melding)),
+            false,
+        ),
+        InputError::Malformed { regel, kolom, melding } => (
+            Fault::new(FaultCode::DK0004, "XML is niet welgevormd").with_locaties(at(regel, kolom, melding)),
+            false,
+        ),
+        InputError::Entity { regel, kolom, melding } => (
+            Fault::new(FaultCode::DK0004, "Entiteitdeclaraties en -verwijzingen zijn niet toegestaan")
+                .with_locaties(at(regel, kolom, melding)),
+            false,
+        ),
+        InputError::ExternalReference { regel, kolom, melding } => (
+            Fault::new(FaultCode::DK0004, "Externe verwijzingen zijn niet toegestaan").with_locaties(at(regel, kolom, melding)),
+            false,
+        ),
+        InputError::Dtd { regel, kolom } => (
+            Fault::new(FaultCode::DK0004, "DTD is niet toegestaan").with_locaties(at(regel, kolom, "DOCTYPE".into())),
+            false,
+        ),
         InputError::TooDeep { regel, kolom, limit } => (
-            Fault::new(FaultCode::DK0004, omschrijving)
+            Fault::new(FaultCode::DK0004, format!("XML is dieper genest dan {limit} niveaus"))
                 .with_locaties(at(regel, kolom, format!("dieper genest dan {limit}"))),
             false,
         ),

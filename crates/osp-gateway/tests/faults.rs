@@ -89,7 +89,13 @@ async fn dk0004_xsd_violation_lists_line_column_and_path() {
         .map(|s| s[..s.find('<').unwrap()].parse().unwrap())
         .collect();
     assert_eq!(regels, vec![brin_line as u32, leerjaar_line as u32], "{text}");
-    assert!(text.contains("<fout:kolom>"), "{text}");
+    let kolommen: Vec<u32> = text
+        .split("<fout:kolom>")
+        .skip(1)
+        .map(|s| s[..s.find('<').unwrap()].parse().unwrap())
+        .collect();
+    let brin_col = env.lines().nth(brin_line - 1).unwrap().find("<bas:brin>").unwrap() as u32 + 1;
+    assert_eq!(kolommen[0], brin_col, "{text}");
     let paden: Vec<&str> = text.split("<fout:pad>").skip(1).map(|s| &s[..s.find('<').unwrap()]).collect();
     assert!(paden[0].ends_with("brin"), "{paden:?}");
     assert!(paden[1].contains("inschrijvingPeriodeVO") && paden[1].ends_with("leerjaar"), "{paden:?}");

@@ -334,3 +334,19 @@ async fn graceful_shutdown_finishes_and_flushes() {
     assert_eq!(*running.double.flushed.lock().unwrap(), 1);
     assert!(tokio::net::TcpStream::connect(addr).await.is_err(), "listener still accepting");
 }
+
+#[tokio::test]
+async fn shutdown_lets_an_in_flight_request_finish_before_flushing() {
+    let running = start().await;
+    let mut c = connect(&running, SCHOOL_AA).await;
+    let slow = EXAMPLE.replace("<bas:inschrijvingvolgnummer>2025-0001<", "<bas:inschrijvingvolgnummer>SLOW<");
+    let request = tokio::spawn(async move { c.post("/vo-webservices/", Some(INSCHRIJVING_ACTION), slow).await });
+    // wait until the request is inside the register double
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let double = running.double.clone();
+    running.gateway.shutdown().await.unwrap();
+    let reply = request.await.unwrap().unwrap();
+    assert_eq!(reply.status, 200, "{}", reply.text());
+    assert_eq!(double.seen.lock().unwrap().len(), 1);
+    assert_eq!(*double.flushed.lock().unwrap(), 1);
+}

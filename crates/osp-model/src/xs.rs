@@ -60,6 +60,8 @@ fn two_digits(s: &str) -> Option<(u8, &str)> {
     Some(((b[0] - b'0') * 10 + (b[1] - b'0'), &s[2..]))
 }
 
+// `%` rather than `is_multiple_of`: the workspace's rust-version is 1.85.
+#[allow(clippy::manual_is_multiple_of)]
 fn days_in_month(year: i32, month: u8) -> u8 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,

@@ -1,6 +1,8 @@
 //! Dev PKI in the PKIoverheid style (root → services CA → leaf, OIN in the subject
 //! serialNumber) and OIN extraction from certificates, shared by the gateway and the CLI.
 
+#![warn(missing_docs)]
+
 pub mod cert;
 pub mod dev;
 pub mod oin;

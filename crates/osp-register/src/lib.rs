@@ -7,6 +7,7 @@
 //! - [`rules`]: RULES.md groups 00, 01, 02, 03, 05, 09, one module per group;
 //! - [`store`]: the byte-level [`store::Store`] trait, its sled engine and group commit;
 //! - [`register`]: [`Register`] — sandboxes, clock, processing, history, outbox;
+//! - [`berichten`]: DUO→school messages (bewijzen, bekostiging, terugkoppeling as message);
 //! - [`wire`]: request bodies → domain, domain answer → response body;
 //! - `impl Service for Register`: the gateway seam of [`service`].
 //!
@@ -15,6 +16,7 @@
 
 #![warn(missing_docs)]
 
+pub mod berichten;
 pub mod checkdigit;
 pub mod domain;
 pub mod reference;

@@ -316,7 +316,10 @@ impl Vervolgberichten for Echo {
 
 #[test]
 fn outbox_entries_come_with_the_stand_and_are_pulled_and_acked() {
-    let (_d, r) = register();
+    // Only the Echo double: DUO's default producers are switched off for this seam test.
+    let _d = tempfile::tempdir().unwrap();
+    let cfg = RegisterConfig { today: Some(date("2025-09-15")), vervolgberichten: false, ..RegisterConfig::default() };
+    let r = Register::open(&_d.path().join("data"), reference(), cfg).unwrap();
     r.add_producer(Arc::new(Echo));
     lever(&r, "s", AA, &uuid(1), "2025-09-01T08:00:00Z", Bericht::Inschrijving(inschrijving(sanne(), "V1")));
     let mut fout = inschrijving(sanne(), "V2");

@@ -50,6 +50,9 @@ pub struct Double {
 
 impl Service for Double {
     fn deliver(&self, d: Delivery<'_>) -> Result<Reply, ServiceError> {
+        if d.body.contains(">SLOW<") {
+            std::thread::sleep(std::time::Duration::from_millis(500));
+        }
         if d.body.contains(">FAIL-INTERN<") {
             return Err(ServiceError::Intern("schijf kapot".into()));
         }

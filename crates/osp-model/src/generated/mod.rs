@@ -1398,10 +1398,10 @@ pub mod core {
             self.0
         }
         pub fn validate_value(value: &String) -> Result<(), ValidateError> {
-            if value.len() < 36usize {
+            if value.chars().count() < 36usize {
                 return Err(ValidateError::MinLength(36usize));
             }
-            if value.len() > 36usize {
+            if value.chars().count() > 36usize {
                 return Err(ValidateError::MaxLength(36usize));
             }
             Ok(())
@@ -14266,7 +14266,7 @@ pub mod gwb {
             if value.is_empty() {
                 return Err(ValidateError::MinLength(1usize));
             }
-            if value.len() > 22usize {
+            if value.chars().count() > 22usize {
                 return Err(ValidateError::MaxLength(22usize));
             }
             Ok(())
@@ -14381,7 +14381,7 @@ pub mod gwb {
             if value.is_empty() {
                 return Err(ValidateError::MinLength(1usize));
             }
-            if value.len() > 20usize {
+            if value.chars().count() > 20usize {
                 return Err(ValidateError::MaxLength(20usize));
             }
             Ok(())
@@ -14667,10 +14667,10 @@ pub mod gwb {
             self.0
         }
         pub fn validate_value(value: &String) -> Result<(), ValidateError> {
-            if value.len() < 4usize {
+            if value.chars().count() < 4usize {
                 return Err(ValidateError::MinLength(4usize));
             }
-            if value.len() > 4usize {
+            if value.chars().count() > 4usize {
                 return Err(ValidateError::MaxLength(4usize));
             }
             Ok(())
@@ -15038,7 +15038,7 @@ pub mod gwb {
             if value.is_empty() {
                 return Err(ValidateError::MinLength(1usize));
             }
-            if value.len() > 200usize {
+            if value.chars().count() > 200usize {
                 return Err(ValidateError::MaxLength(200usize));
             }
             Ok(())
@@ -15095,7 +15095,7 @@ pub mod gwb {
             if value.is_empty() {
                 return Err(ValidateError::MinLength(1usize));
             }
-            if value.len() > 10usize {
+            if value.chars().count() > 10usize {
                 return Err(ValidateError::MaxLength(10usize));
             }
             Ok(())
@@ -15152,7 +15152,7 @@ pub mod gwb {
             if value.is_empty() {
                 return Err(ValidateError::MinLength(1usize));
             }
-            if value.len() > 200usize {
+            if value.chars().count() > 200usize {
                 return Err(ValidateError::MaxLength(200usize));
             }
             Ok(())
@@ -15209,7 +15209,7 @@ pub mod gwb {
             if value.is_empty() {
                 return Err(ValidateError::MinLength(1usize));
             }
-            if value.len() > 80usize {
+            if value.chars().count() > 80usize {
                 return Err(ValidateError::MaxLength(80usize));
             }
             Ok(())
@@ -15382,7 +15382,7 @@ pub mod gwb {
             if value.is_empty() {
                 return Err(ValidateError::MinLength(1usize));
             }
-            if value.len() > 4usize {
+            if value.chars().count() > 4usize {
                 return Err(ValidateError::MaxLength(4usize));
             }
             Ok(())
@@ -15500,7 +15500,7 @@ pub mod gwb {
             if value.is_empty() {
                 return Err(ValidateError::MinLength(1usize));
             }
-            if value.len() > 80usize {
+            if value.chars().count() > 80usize {
                 return Err(ValidateError::MaxLength(80usize));
             }
             Ok(())
@@ -15557,7 +15557,7 @@ pub mod gwb {
             if value.is_empty() {
                 return Err(ValidateError::MinLength(1usize));
             }
-            if value.len() > 35usize {
+            if value.chars().count() > 35usize {
                 return Err(ValidateError::MaxLength(35usize));
             }
             Ok(())
@@ -15730,7 +15730,7 @@ pub mod gwb {
             if value.is_empty() {
                 return Err(ValidateError::MinLength(1usize));
             }
-            if value.len() > 200usize {
+            if value.chars().count() > 200usize {
                 return Err(ValidateError::MaxLength(200usize));
             }
             Ok(())
@@ -48158,7 +48158,7 @@ pub mod tk {
             if value.is_empty() {
                 return Err(ValidateError::MinLength(1usize));
             }
-            if value.len() > 60usize {
+            if value.chars().count() > 60usize {
                 return Err(ValidateError::MaxLength(60usize));
             }
             Ok(())
@@ -48215,7 +48215,7 @@ pub mod tk {
             if value.is_empty() {
                 return Err(ValidateError::MinLength(1usize));
             }
-            if value.len() > 200usize {
+            if value.chars().count() > 200usize {
                 return Err(ValidateError::MaxLength(200usize));
             }
             Ok(())
@@ -48333,7 +48333,7 @@ pub mod tk {
             self.0
         }
         pub fn validate_value(value: &String) -> Result<(), ValidateError> {
-            if value.len() > 25usize {
+            if value.chars().count() > 25usize {
                 return Err(ValidateError::MaxLength(25usize));
             }
             Ok(())

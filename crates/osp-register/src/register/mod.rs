@@ -14,6 +14,7 @@ use std::sync::{Arc, PoisonError, RwLock};
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use crate::berichten::terugkoppeling::TerugkoppelingModus;
 use crate::domain::{Examenresultaat, Inschrijving, Persoon, Pgn};
 use crate::reference::Reference;
 use crate::service::ServiceError;
@@ -33,11 +34,22 @@ pub struct RegisterConfig {
     pub strikte_brp: bool,
     /// Number of lock stripes serialising deliveries per person.
     pub lock_stripes: usize,
+    /// `terugkoppeling.mode` (SPEC §7): answer, outbox message, or both.
+    pub terugkoppeling: TerugkoppelingModus,
+    /// Register DUO's follow-up producers (bewijzen, bekostiging) on open (default true; tests
+    /// of the seam itself switch them off).
+    pub vervolgberichten: bool,
 }
 
 impl Default for RegisterConfig {
     fn default() -> Self {
-        RegisterConfig { today: None, strikte_brp: true, lock_stripes: 1024 }
+        RegisterConfig {
+            today: None,
+            strikte_brp: true,
+            lock_stripes: 1024,
+            terugkoppeling: TerugkoppelingModus::Sync,
+            vervolgberichten: true,
+        }
     }
 }
 
@@ -150,14 +162,25 @@ impl Register {
 
     /// A register on any [`Store`] (another engine, or a test double).
     pub fn with_store(store: Arc<dyn Store>, reference: Reference, config: RegisterConfig) -> Register {
+        // [outbox] DUO's follow-up producers are on by default (RegisterConfig::vervolgberichten).
+        let producenten: Vec<Arc<dyn Vervolgberichten>> = if config.vervolgberichten {
+            vec![Arc::new(crate::berichten::Bewijzen), Arc::new(crate::berichten::Bekostiging)]
+        } else {
+            Vec::new()
+        };
         Register {
             store,
             reference: RwLock::new(Arc::new(reference)),
             klok: Klok::new(config.today),
             locks: locks::Stripes::new(config.lock_stripes),
             config,
-            producenten: RwLock::new(Vec::new()),
+            producenten: RwLock::new(producenten),
         }
+    }
+
+    /// The settings the register runs with.
+    pub fn config(&self) -> &RegisterConfig {
+        &self.config
     }
 
     /// The reference data in use.

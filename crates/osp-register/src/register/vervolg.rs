@@ -2,6 +2,7 @@
 //! digitaal in-/uitschrijfbewijs are producers that see each registered change of an inschrijving
 //! and return outbox messages, which the register appends in the same atomic batch as the stand.
 
+use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::domain::{Inschrijving, Pgn};
@@ -36,6 +37,11 @@ pub struct Inschrijvingswijziging<'a> {
     pub oud: Option<&'a Inschrijving>,
     /// The stand after (`None` = removed).
     pub nieuw: Option<&'a Inschrijving>,
+    /// `identificatiecodeBedrijfsdocument` of the delivery that caused the change (unique per
+    /// sandbox): producers derive their messages' identificatiecodes from it.
+    pub identificatiecode: &'a str,
+    /// The register moment of the change (the messages' `datumTijdBedrijfsdocument`).
+    pub nu: DateTime<Utc>,
 }
 
 /// A producer of follow-up messages.

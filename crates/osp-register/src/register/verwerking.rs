@@ -124,7 +124,14 @@ impl Register {
             let vorig: Antwoord = decode(&id_key, &bytes)?;
             if let Some(f) = g00_bericht::hergebruikte_identificatiecode(kop, &vorig.body_hash, &v.body_hash) {
                 tracing::info!(identificatiecode = %kop.identificatiecode, "0001: identificatiecode hergebruikt");
-                return Ok(self.antwoord(v, terugkoppeling(kop, vec![f]), nu));
+                let antwoord = self.antwoord(v, terugkoppeling(kop, vec![f]), nu);
+                // [outbox] async: the 0001 answer is not recorded, but the school must still hear it.
+                let mut batch = Batch::default();
+                if self.terugkoppeling_bericht(v, &antwoord, uuid::Uuid::new_v4().to_string(), &mut batch)? {
+                    self.store.apply(batch)?;
+                    self.store.make_durable()?;
+                }
+                return Ok(antwoord);
             }
             tracing::debug!(identificatiecode = %kop.identificatiecode, "herhaalde levering: opgeslagen antwoord");
             return Ok(vorig);
@@ -144,12 +151,46 @@ impl Register {
             return Err(ServiceError::Intern("afgekeurde levering zou het register wijzigen".into()));
         }
         let antwoord = self.antwoord(v, tk, nu);
+        let tk_id = crate::berichten::identificatiecode(
+            &kop.identificatiecode,
+            v.from_oin,
+            crate::berichten::Berichtsoort::TerugkoppelingInschrijving,
+            0,
+        );
+        let als_bericht = self.terugkoppeling_bericht(v, &antwoord, tk_id, &mut batch)?;
         batch.put(id_key, encode(&antwoord)?);
         self.store.apply(batch)?;
-        if antwoord.terugkoppeling.levering_goedgekeurd {
+        if antwoord.terugkoppeling.levering_goedgekeurd || als_bericht {
             self.store.make_durable()?;
         }
         Ok(antwoord)
+    }
+
+    /// [outbox] With `terugkoppeling.mode` async/both, appends the terugkoppeling as a message to
+    /// the delivering administratie's outbox; returns whether it did.
+    fn terugkoppeling_bericht(
+        &self,
+        v: &Aanleververzoek<'_>,
+        antwoord: &Antwoord,
+        identificatiecode: String,
+        batch: &mut Batch,
+    ) -> Result<bool, ServiceError> {
+        let Some(soort) = crate::berichten::terugkoppeling::soort_voor(operatie_van(&v.aanlevering.bericht)) else {
+            return Ok(false);
+        };
+        if !self.config.terugkoppeling.als_bericht() {
+            return Ok(false);
+        }
+        let inhoud = crate::berichten::terugkoppeling::bericht(
+            soort,
+            &antwoord.terugkoppeling,
+            identificatiecode,
+            &v.aanlevering.kop.verzendende_instantie,
+            antwoord.response_datum_tijd,
+        );
+        let bericht = super::NieuwBericht { ontvanger_oin: v.from_oin.to_string(), soort: soort.naam().to_string(), inhoud };
+        self.outbox_in_batch(v.sandbox, bericht, batch)?;
+        Ok(true)
     }
 
     fn antwoord(&self, v: &Aanleververzoek<'_>, terugkoppeling: Terugkoppeling, nu: DateTime<Utc>) -> Antwoord {
@@ -160,6 +201,7 @@ impl Register {
             response_datum_tijd: nu,
             ontvangende_instantie: v.aanlevering.kop.verzendende_instantie.clone(),
             terugkoppeling,
+            terugkoppeling_in_antwoord: self.config.terugkoppeling.in_antwoord(),
         }
     }
 
@@ -229,7 +271,13 @@ impl Register {
         }
         tk.stand = Some(self.schrijf_stand(v, "i", "ih", delen, Some(ins), nu, batch)?);
         let oud = huidig.as_ref().and_then(|h| h.inhoud.as_ref());
-        self.vervolg(ctx, Inschrijvingswijziging { sandbox: v.sandbox, oud, nieuw: Some(ins) }, batch)?;
+        self.vervolg(ctx, Inschrijvingswijziging {
+            sandbox: v.sandbox,
+            oud,
+            nieuw: Some(ins),
+            identificatiecode: &v.aanlevering.kop.identificatiecode,
+            nu,
+        }, batch)?;
         Ok(tk)
     }
 
@@ -262,7 +310,13 @@ impl Register {
         }
         tk.stand = Some(self.schrijf_stand::<Inschrijving>(v, "i", "ih", delen, None, nu, batch)?);
         let oud = huidig.as_ref().and_then(|h| h.inhoud.as_ref());
-        self.vervolg(ctx, Inschrijvingswijziging { sandbox: v.sandbox, oud, nieuw: None }, batch)?;
+        self.vervolg(ctx, Inschrijvingswijziging {
+            sandbox: v.sandbox,
+            oud,
+            nieuw: None,
+            identificatiecode: &v.aanlevering.kop.identificatiecode,
+            nu,
+        }, batch)?;
         Ok(tk)
     }
 

@@ -117,6 +117,15 @@ pub struct Antwoord {
     pub ontvangende_instantie: String,
     /// The terugkoppeling.
     pub terugkoppeling: Terugkoppeling,
+    /// Whether the response carries the terugkoppeling (`terugkoppeling.mode` `sync` or `both`,
+    /// fixed when first answered so a replayed answer stays identical).
+    #[serde(default = "waar")]
+    pub terugkoppeling_in_antwoord: bool,
+}
+
+/// Serde default of [`Antwoord::terugkoppeling_in_antwoord`] for records written before it existed.
+fn waar() -> bool {
+    true
 }
 
 /// A DUO→school message waiting in the outbox (SPEC §7).

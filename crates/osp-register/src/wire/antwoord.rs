@@ -57,8 +57,9 @@ fn close(out: &mut String, prefix: &str, name: &str) {
     out.push_str(&format!("</{prefix}:{name}>"));
 }
 
-/// Writes the `tk:` children of a terugkoppeling (in XSD sequence order).
-fn terugkoppeling(out: &mut String, tk: &Terugkoppeling) {
+/// Writes the `tk:` children of a terugkoppeling (in XSD sequence order); shared with the
+/// terugkoppeling-as-message of [`crate::berichten::terugkoppeling`].
+pub(crate) fn terugkoppeling(out: &mut String, tk: &Terugkoppeling) {
     el(out, "tk", "identificatiecodeBedrijfsdocument", &tk.identificatiecode);
     el(out, "tk", "leveringGoedgekeurd", if tk.levering_goedgekeurd { "true" } else { "false" });
     for f in &tk.foutmeldingen {
@@ -107,9 +108,12 @@ pub fn render(operation: Operation, a: &Antwoord) -> String {
     el(&mut out, kp, "ontvangendeInstantie", &a.ontvangende_instantie);
     el(&mut out, kp, "datumTijdBedrijfsdocument", &datum_tijd(&a.response_datum_tijd));
     el(&mut out, kp, "ontvangstBevestiging", "J");
-    open(&mut out, cp, "terugkoppeling");
-    terugkoppeling(&mut out, &a.terugkoppeling);
-    close(&mut out, cp, "terugkoppeling");
+    // terugkoppeling.mode `async` answers without it (SPEC §5, §7): it goes to the outbox instead.
+    if a.terugkoppeling_in_antwoord {
+        open(&mut out, cp, "terugkoppeling");
+        terugkoppeling(&mut out, &a.terugkoppeling);
+        close(&mut out, cp, "terugkoppeling");
+    }
     close(&mut out, cp, &root);
     out
 }
