@@ -13,7 +13,9 @@ use osp_register::store::{Batch, SledStore, Store};
 use osp_register::Reference;
 
 fn body(i: usize) -> String {
-    let bsn = osp_bench::personen::BsnReeks::default().reeks(i, 1).remove(0);
+    let bsn = osp_bench::personen::BsnReeks::default()
+        .reeks(i, 1)
+        .remove(0);
     let b = stand::inschrijving(&StandSpec {
         bsn: &bsn,
         volgnummer: "M-1",
@@ -29,26 +31,50 @@ fn stages(c: &mut Criterion) {
     let body = body(0);
     let envelope = stand::envelope(&body, "urn:uuid:0d9b7c3e-51a2-4c4f-8e0b-2f6a9d1c7b10");
     let mut g = c.benchmark_group("delivery-stages");
-    g.bench_function("envelope_parse", |b| b.iter(|| osp_gateway::envelope::parse(black_box(&envelope), 64).is_ok()));
+    g.bench_function("envelope_parse", |b| {
+        b.iter(|| osp_gateway::envelope::parse(black_box(&envelope), 64).is_ok())
+    });
     let validator = osp_model::Validator::new().unwrap();
-    g.bench_function("xsd_validation", |b| b.iter(|| validator.validate(Contract::InschrijvingVO, black_box(&body)).is_ok()));
+    g.bench_function("xsd_validation", |b| {
+        b.iter(|| {
+            validator
+                .validate(Contract::InschrijvingVO, black_box(&body))
+                .is_ok()
+        })
+    });
     g.bench_function("deserialise_osp_model", |b| {
-        b.iter(|| osp_model::from_xml::<osp_model::messages::AanleverenInschrijvingVORequest>(black_box(&body)).is_ok())
+        b.iter(|| {
+            osp_model::from_xml::<osp_model::messages::AanleverenInschrijvingVORequest>(black_box(
+                &body,
+            ))
+            .is_ok()
+        })
     });
     g.bench_function("deserialise_register_wire", |b| {
-        b.iter(|| osp_register::wire::parse_aanlevering(Operation::AanleverenInschrijvingVO, black_box(&body)).is_ok())
+        b.iter(|| {
+            osp_register::wire::parse_aanlevering(
+                Operation::AanleverenInschrijvingVO,
+                black_box(&body),
+            )
+            .is_ok()
+        })
     });
 
     let reference = Reference::load(&osp_register::reference::standaard_map()).unwrap();
-    let aanlevering = osp_register::wire::parse_aanlevering(Operation::AanleverenInschrijvingVO, &body).unwrap();
-    let Bericht::Inschrijving(ins) = &aanlevering.bericht else { panic!("not an inschrijving") };
+    let aanlevering =
+        osp_register::wire::parse_aanlevering(Operation::AanleverenInschrijvingVO, &body).unwrap();
+    let Bericht::Inschrijving(ins) = &aanlevering.bericht else {
+        panic!("not an inschrijving")
+    };
     let ctx = Context {
         reference: &reference,
         vandaag: chrono::NaiveDate::from_ymd_opt(2025, 10, 1).unwrap(),
         from_oin: osp_bench::AFZENDER_OIN,
         strikte_brp: true,
     };
-    let bsn = osp_bench::personen::BsnReeks::default().reeks(0, 1).remove(0);
+    let bsn = osp_bench::personen::BsnReeks::default()
+        .reeks(0, 1)
+        .remove(0);
     let persoon = reference.brp_persoon(&bsn);
     assert!(persoon.is_some());
     g.bench_function("rules_inschrijving", |b| {
@@ -65,9 +91,18 @@ fn stages(c: &mut Criterion) {
     let mut n = 0u64;
     let batch = |n: u64| {
         let mut b = Batch::default();
-        b.put(format!("default\0stand\0{n:012}").into_bytes(), stand_bytes.clone());
-        b.put(format!("default\0antwoord\0{n:012}").into_bytes(), vec![b'a'; 500]);
-        b.put(format!("default\0historie\0{n:012}").into_bytes(), vec![b'h'; 100]);
+        b.put(
+            format!("default\0stand\0{n:012}").into_bytes(),
+            stand_bytes.clone(),
+        );
+        b.put(
+            format!("default\0antwoord\0{n:012}").into_bytes(),
+            vec![b'a'; 500],
+        );
+        b.put(
+            format!("default\0historie\0{n:012}").into_bytes(),
+            vec![b'h'; 100],
+        );
         b
     };
     g.bench_function("store_write_apply", |b| {
@@ -84,8 +119,12 @@ fn stages(c: &mut Criterion) {
         })
     });
 
-    let mut tk = Terugkoppeling::uit_foutmeldingen("0d9b7c3e-51a2-4c4f-8e0b-2f6a9d1c7b10", Vec::new());
-    tk.stand = Some(Stand { volgnummer: 1, aanlevermoment: chrono::Utc::now() });
+    let mut tk =
+        Terugkoppeling::uit_foutmeldingen("0d9b7c3e-51a2-4c4f-8e0b-2f6a9d1c7b10", Vec::new());
+    tk.stand = Some(Stand {
+        volgnummer: 1,
+        aanlevermoment: chrono::Utc::now(),
+    });
     let antwoord = Antwoord {
         body_hash: "0".repeat(64),
         operatie: "aanleverenInschrijvingVO".into(),
@@ -94,9 +133,15 @@ fn stages(c: &mut Criterion) {
         ontvangende_instantie: "99AA".into(),
         terugkoppeling: tk,
     };
-    g.bench_function("terugkoppeling_render", |b| b.iter(|| osp_register::wire::render(Operation::AanleverenInschrijvingVO, black_box(&antwoord))));
+    g.bench_function("terugkoppeling_render", |b| {
+        b.iter(|| {
+            osp_register::wire::render(Operation::AanleverenInschrijvingVO, black_box(&antwoord))
+        })
+    });
     let rendered = osp_register::wire::render(Operation::AanleverenInschrijvingVO, &antwoord);
-    g.bench_function("response_envelope_wrap", |b| b.iter(|| osp_gateway::envelope::wrap_response(black_box(&rendered), None)));
+    g.bench_function("response_envelope_wrap", |b| {
+        b.iter(|| osp_gateway::envelope::wrap_response(black_box(&rendered), None))
+    });
     g.finish();
 }
 

@@ -7,10 +7,10 @@
 pub mod load;
 pub mod personen;
 pub mod proces;
-pub mod referentie;
-pub mod replay;
 pub mod rapport;
 pub mod rapport_md;
+pub mod referentie;
+pub mod replay;
 pub mod scale;
 pub mod stand;
 pub mod startup;

@@ -76,7 +76,10 @@ fn soort(e: &ClientError) -> &'static str {
         ClientError::Connect { .. } => "verbinden",
         ClientError::Handshake(_) => "tls-handshake",
         ClientError::Http(_) => "http-verbinding",
-        ClientError::Certificate { .. } | ClientError::Tls(_) | ClientError::Url(_) | ClientError::Request(_) => "client",
+        ClientError::Certificate { .. }
+        | ClientError::Tls(_)
+        | ClientError::Url(_)
+        | ClientError::Request(_) => "client",
     }
 }
 
@@ -101,7 +104,11 @@ pub fn bericht(run: u32, i: u64, bsn: &str) -> String {
     stand::envelope(&body, &stand::uuid(run ^ 0x8000_0000, i))
 }
 
-async fn worker(spec: Arc<LoadSpec>, volgende: Arc<AtomicU64>, start: Instant) -> (Histogram<u64>, Teller) {
+async fn worker(
+    spec: Arc<LoadSpec>,
+    volgende: Arc<AtomicU64>,
+    start: Instant,
+) -> (Histogram<u64>, Teller) {
     let mut hist = histogram();
     let mut t = Teller::default();
     let mut conn: Option<SoapConnection> = None;
@@ -130,7 +137,9 @@ async fn worker(spec: Arc<LoadSpec>, volgende: Arc<AtomicU64>, start: Instant) -
                 nu
             }
         };
-        let Some(bsn) = spec.bsns.get(i as usize) else { break };
+        let Some(bsn) = spec.bsns.get(i as usize) else {
+            break;
+        };
         let envelope = bericht(spec.run, i, bsn);
         if conn.is_none() || spec.modus == Modus::NieuweVerbinding {
             match client::connect(spec.addr, &spec.server_name, spec.client.clone()).await {
@@ -207,8 +216,17 @@ pub async fn run(spec: LoadSpec) -> LoadResult {
         aangeboden_rate: spec.rate,
         seconden: verstreken,
         ok: totaal.ok,
-        msg_per_s: if verstreken > 0.0 { totaal.ok as f64 / verstreken } else { 0.0 },
-        latentie_ms: Latentie { p50: pct(0.5), p90: pct(0.9), p99: pct(0.99), max: hist.max() as f64 / 1000.0 },
+        msg_per_s: if verstreken > 0.0 {
+            totaal.ok as f64 / verstreken
+        } else {
+            0.0
+        },
+        latentie_ms: Latentie {
+            p50: pct(0.5),
+            p90: pct(0.9),
+            p99: pct(0.99),
+            max: hist.max() as f64 / 1000.0,
+        },
         fouten: totaal.fouten,
         gecontroleerd: totaal.gecontroleerd,
         goedgekeurd: totaal.goedgekeurd,

@@ -14,7 +14,10 @@ use osp_bench::{rapport_md, BENCH_VANDAAG};
 use osp_register::{Reference, Register, RegisterConfig};
 
 #[derive(Parser)]
-#[command(name = "osp-bench", about = "Benchmarks of osp against its transport limit and a peer mock")]
+#[command(
+    name = "osp-bench",
+    about = "Benchmarks of osp against its transport limit and a peer mock"
+)]
 struct Cli {
     #[command(subcommand)]
     cmd: Cmd,
@@ -185,8 +188,12 @@ struct LoadArgs {
 }
 
 fn main() {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("OSP_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("OSP_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
     if let Err(e) = run(Cli::parse()) {
         eprintln!("osp-bench: {e}");
         std::process::exit(1);
@@ -194,7 +201,10 @@ fn main() {
 }
 
 fn runtime() -> Result<tokio::runtime::Runtime, String> {
-    tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())
 }
 
 fn schrijf_json<T: serde::Serialize>(pad: Option<&Path>, waarde: &T) -> Result<(), String> {
@@ -209,7 +219,8 @@ fn schrijf_json<T: serde::Serialize>(pad: Option<&Path>, waarde: &T) -> Result<(
 }
 
 fn client_config(certs: &Path) -> Result<Arc<rustls::ClientConfig>, String> {
-    osp_gateway::client::dev_client_config(certs, osp_bench::AFZENDER_OIN).map_err(|e| e.to_string())
+    osp_gateway::client::dev_client_config(certs, osp_bench::AFZENDER_OIN)
+        .map_err(|e| e.to_string())
 }
 
 fn vandaag() -> Result<chrono::NaiveDate, String> {
@@ -220,9 +231,15 @@ fn vandaag() -> Result<chrono::NaiveDate, String> {
 fn loopback(url: &str) -> Result<(SocketAddr, String, String), String> {
     let (host, port, pad) = osp_gateway::client::parse_url(url).map_err(|e| e.to_string())?;
     if host != "localhost" && host != "127.0.0.1" {
-        return Err(format!("{url}: only localhost/127.0.0.1 is allowed as a target"));
+        return Err(format!(
+            "{url}: only localhost/127.0.0.1 is allowed as a target"
+        ));
     }
-    Ok((SocketAddr::from(([127, 0, 0, 1], port)), "localhost".to_string(), pad))
+    Ok((
+        SocketAddr::from(([127, 0, 0, 1], port)),
+        "localhost".to_string(),
+        pad,
+    ))
 }
 
 fn run(cli: Cli) -> Result<(), String> {
@@ -236,7 +253,9 @@ fn run(cli: Cli) -> Result<(), String> {
                 config.listen = listen;
                 config.admin = None;
                 let antwoord = osp_gateway::envelope::wrap_response(osp_bench::ECHO_ANTWOORD, None);
-                let gw = osp_gateway::Gateway::start_echo(config, bytes::Bytes::from(antwoord)).await.map_err(|e| e.to_string())?;
+                let gw = osp_gateway::Gateway::start_echo(config, bytes::Bytes::from(antwoord))
+                    .await
+                    .map_err(|e| e.to_string())?;
                 println!("echo listening on {}", gw.local_addr());
                 let _ = tokio::signal::ctrl_c().await;
                 gw.shutdown().await.map_err(|e| e.to_string())
@@ -246,14 +265,18 @@ fn run(cli: Cli) -> Result<(), String> {
             let (addr, server_name, pad) = loopback(&a.url)?;
             let rate = match (&a.rate_van, a.rate) {
                 (Some(p), _) => {
-                    let tekst = std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
-                    let v: serde_json::Value = serde_json::from_str(&tekst).map_err(|e| e.to_string())?;
+                    let tekst =
+                        std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))?;
+                    let v: serde_json::Value =
+                        serde_json::from_str(&tekst).map_err(|e| e.to_string())?;
                     let max = v["msg_per_s"].as_f64().ok_or("msg_per_s missing")?;
                     Some((max * a.factor).max(1.0))
                 }
                 (None, r) => r,
             };
-            let bsns = BsnReeks::lees(&a.referentie).map_err(|e| e.to_string())?.reeks(a.personen_vanaf, a.max);
+            let bsns = BsnReeks::lees(&a.referentie)
+                .map_err(|e| e.to_string())?
+                .reeks(a.personen_vanaf, a.max);
             let spec = LoadSpec {
                 doel: a.doel,
                 addr,
@@ -267,34 +290,73 @@ fn run(cli: Cli) -> Result<(), String> {
                 bsns: Arc::new(bsns),
                 run: a.run,
                 controleer_elke: a.controleer_elke,
-                pid: a.pid.or_else(|| osp_bench::proces::pid_van_poort(addr.port())),
+                pid: a
+                    .pid
+                    .or_else(|| osp_bench::proces::pid_van_poort(addr.port())),
             };
             let r = runtime()?.block_on(osp_bench::load::run(spec));
             println!("{}", r.tekst());
             schrijf_json(a.json.as_deref(), &r)
         }
-        Cmd::Referentie { bron, uit, personen } => osp_bench::referentie::schrijf(&bron, &uit, personen).map_err(|e| e.to_string()),
-        Cmd::Replay { stappen, referentie, threads, json } => {
+        Cmd::Referentie {
+            bron,
+            uit,
+            personen,
+        } => osp_bench::referentie::schrijf(&bron, &uit, personen).map_err(|e| e.to_string()),
+        Cmd::Replay {
+            stappen,
+            referentie,
+            threads,
+            json,
+        } => {
             let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
             let reference = Reference::load(&referentie).map_err(|e| e.to_string())?;
-            let config = RegisterConfig { today: Some(vandaag()?), ..RegisterConfig::default() };
-            let register = Arc::new(Register::open(dir.path(), reference, config).map_err(|e| e.to_string())?);
-            let bsns = BsnReeks::lees(&referentie).map_err(|e| e.to_string())?.reeks(0, stappen);
+            let config = RegisterConfig {
+                today: Some(vandaag()?),
+                ..RegisterConfig::default()
+            };
+            let register =
+                Arc::new(Register::open(dir.path(), reference, config).map_err(|e| e.to_string())?);
+            let bsns = BsnReeks::lees(&referentie)
+                .map_err(|e| e.to_string())?
+                .reeks(0, stappen);
             let corpus = osp_bench::replay::corpus(stappen, &bsns, 77);
             let r = osp_bench::replay::replay(register, corpus, threads);
             println!("replay: {} steps in {:.1} s = {:.0} steps/s (goedgekeurd {}, afgekeurd {}, fouten {})", r.stappen, r.seconden, r.stappen_per_s, r.goedgekeurd, r.afgekeurd, r.fouten);
             schrijf_json(json.as_deref(), &r)
         }
-        Cmd::Scale { aantal, data, referentie, threads, json } => {
+        Cmd::Scale {
+            aantal,
+            data,
+            referentie,
+            threads,
+            json,
+        } => {
             let reference = Reference::load(&referentie).map_err(|e| e.to_string())?;
             // The proef-BRP of the bench reference is smaller than a national load; rule 0103's
             // lookup is the only check switched off here (every other rule applies).
-            let config = RegisterConfig { today: Some(vandaag()?), strikte_brp: false, ..RegisterConfig::default() };
+            let config = RegisterConfig {
+                today: Some(vandaag()?),
+                strikte_brp: false,
+                ..RegisterConfig::default()
+            };
             std::fs::create_dir_all(&data).map_err(|e| e.to_string())?;
-            let register = Arc::new(Register::open(&data.join("register"), reference, config).map_err(|e| e.to_string())?);
-            let bsns = Arc::new(BsnReeks::lees(&referentie).map_err(|e| e.to_string())?.reeks(0, aantal));
+            let register = Arc::new(
+                Register::open(&data.join("register"), reference, config)
+                    .map_err(|e| e.to_string())?,
+            );
+            let bsns = Arc::new(
+                BsnReeks::lees(&referentie)
+                    .map_err(|e| e.to_string())?
+                    .reeks(0, aantal),
+            );
             let start = Instant::now();
-            let r = osp_bench::scale::laad(register.clone(), bsns, threads, &|i| eprintln!("  scale: {i} geladen ({:.0} s)", start.elapsed().as_secs_f64()));
+            let r = osp_bench::scale::laad(register.clone(), bsns, threads, &|i| {
+                eprintln!(
+                    "  scale: {i} geladen ({:.0} s)",
+                    start.elapsed().as_secs_f64()
+                )
+            });
             register.flush().map_err(|e| e.to_string())?;
             drop(register);
             let bytes = osp_bench::scale::schijf_bytes(&data);
@@ -303,10 +365,27 @@ fn run(cli: Cli) -> Result<(), String> {
                 "schijf_bytes": bytes,
                 "bytes_per_stand": bytes as f64 / r.goedgekeurd.max(1) as f64,
             });
-            println!("scale: {} stands in {:.1} s = {:.0}/s; disk {} bytes = {:.0} bytes/stand", r.goedgekeurd, r.seconden, r.per_s, bytes, bytes as f64 / r.goedgekeurd.max(1) as f64);
+            println!(
+                "scale: {} stands in {:.1} s = {:.0}/s; disk {} bytes = {:.0} bytes/stand",
+                r.goedgekeurd,
+                r.seconden,
+                r.per_s,
+                bytes,
+                bytes as f64 / r.goedgekeurd.max(1) as f64
+            );
             schrijf_json(json.as_deref(), &uit)
         }
-        Cmd::Startup { osp, data, referentie, certs, port, duur, personen_vanaf, run, json } => {
+        Cmd::Startup {
+            osp,
+            data,
+            referentie,
+            certs,
+            port,
+            duur,
+            personen_vanaf,
+            run,
+            json,
+        } => {
             let uit = osp_bench::startup::meet(&osp_bench::startup::StartupSpec {
                 osp: &osp,
                 data: &data,

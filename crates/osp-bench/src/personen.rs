@@ -18,7 +18,10 @@ pub struct BsnReeks {
 
 impl Default for BsnReeks {
     fn default() -> Self {
-        BsnReeks { eerste_bsn: 999_991_000, daarna_aflopend_vanaf: 999_989_999 }
+        BsnReeks {
+            eerste_bsn: 999_991_000,
+            daarna_aflopend_vanaf: 999_989_999,
+        }
     }
 }
 
@@ -26,7 +29,10 @@ impl BsnReeks {
     /// Reads the two numbers from a reference directory's `brp-generator.toml`.
     pub fn lees(referentie: &Path) -> Result<BsnReeks, BenchError> {
         let pad = referentie.join("brp-generator.toml");
-        let tekst = std::fs::read_to_string(&pad).map_err(|bron| BenchError::Io { pad: pad.clone(), bron })?;
+        let tekst = std::fs::read_to_string(&pad).map_err(|bron| BenchError::Io {
+            pad: pad.clone(),
+            bron,
+        })?;
         let getal = |sleutel: &str| -> Result<u32, BenchError> {
             tekst
                 .lines()
@@ -35,7 +41,10 @@ impl BsnReeks {
                 .and_then(|(_, v)| v.trim().parse().ok())
                 .ok_or_else(|| BenchError::Opzet(format!("{}: {sleutel} ontbreekt", pad.display())))
         };
-        Ok(BsnReeks { eerste_bsn: getal("eerste_bsn")?, daarna_aflopend_vanaf: getal("daarna_aflopend_vanaf")? })
+        Ok(BsnReeks {
+            eerste_bsn: getal("eerste_bsn")?,
+            daarna_aflopend_vanaf: getal("daarna_aflopend_vanaf")?,
+        })
     }
 
     /// Every valid BSN in generator order.

@@ -27,7 +27,10 @@ fn geheugen_uit(status: &str) -> Geheugen {
             .and_then(|g| g.parse().ok())
             .unwrap_or(0)
     };
-    Geheugen { rss_kib: veld("VmRSS:"), piek_kib: veld("VmHWM:") }
+    Geheugen {
+        rss_kib: veld("VmRSS:"),
+        piek_kib: veld("VmHWM:"),
+    }
 }
 
 /// The PID of the process with a listening TCP socket on `port` (IPv4 or IPv6), by matching the
@@ -39,8 +42,16 @@ pub fn pid_van_poort(port: u16) -> Option<u32> {
         .find_map(|t| luisterend_inode(&t, port))?;
     let doel = format!("socket:[{inode}]");
     for entry in std::fs::read_dir("/proc").ok()?.flatten() {
-        let Some(pid) = entry.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else { continue };
-        let Ok(fds) = std::fs::read_dir(Path::new("/proc").join(pid.to_string()).join("fd")) else { continue };
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(fds) = std::fs::read_dir(Path::new("/proc").join(pid.to_string()).join("fd")) else {
+            continue;
+        };
         for fd in fds.flatten() {
             if std::fs::read_link(fd.path()).is_ok_and(|l| l.to_string_lossy() == doel) {
                 return Some(pid);
@@ -65,7 +76,13 @@ mod tests {
     #[test]
     fn parses_status_fields() {
         let g = geheugen_uit("Name:\tx\nVmHWM:\t  2048 kB\nVmRSS:\t  1024 kB\n");
-        assert_eq!(g, Geheugen { rss_kib: 1024, piek_kib: 2048 });
+        assert_eq!(
+            g,
+            Geheugen {
+                rss_kib: 1024,
+                piek_kib: 2048
+            }
+        );
         assert!(geheugen(std::process::id()).unwrap().rss_kib > 0);
     }
 

@@ -54,12 +54,22 @@ pub struct LoadResult {
 impl LoadResult {
     /// One human-readable line.
     pub fn tekst(&self) -> String {
-        let rate = self.aangeboden_rate.map(|r| format!("{r:.0}/s")).unwrap_or_else(|| "max".into());
-        let rss = self.geheugen_na.map(|g| format!("{:.1} MiB", g.rss_kib as f64 / 1024.0)).unwrap_or_else(|| "-".into());
+        let rate = self
+            .aangeboden_rate
+            .map(|r| format!("{r:.0}/s"))
+            .unwrap_or_else(|| "max".into());
+        let rss = self
+            .geheugen_na
+            .map(|g| format!("{:.1} MiB", g.rss_kib as f64 / 1024.0))
+            .unwrap_or_else(|| "-".into());
         let fouten = if self.fouten.is_empty() {
             "geen".to_string()
         } else {
-            self.fouten.iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join(",")
+            self.fouten
+                .iter()
+                .map(|(k, v)| format!("{k}={v}"))
+                .collect::<Vec<_>>()
+                .join(",")
         };
         format!(
             "{:<5} {:<17} c={:<3} rate={:<7} {:>9.0} msg/s  p50 {:.2} ms  p90 {:.2} ms  p99 {:.2} ms  max {:.2} ms  ok={} fouten={} goedgekeurd={}/{} rss={}",

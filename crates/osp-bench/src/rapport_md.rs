@@ -21,16 +21,31 @@ fn getal(v: &Value, pad: &[&str]) -> Option<f64> {
 }
 
 fn machine() -> String {
-    let cpus = std::thread::available_parallelism().map(|n| n.get()).unwrap_or(0);
+    let cpus = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(0);
     let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
     let model = cpuinfo
         .lines()
-        .find_map(|r| r.strip_prefix("model name").and_then(|r| r.split_once(':')).map(|(_, m)| m.trim().to_string()))
+        .find_map(|r| {
+            r.strip_prefix("model name")
+                .and_then(|r| r.split_once(':'))
+                .map(|(_, m)| m.trim().to_string())
+        })
         .unwrap_or_else(|| "?".into());
     let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
-    let mem = meminfo.lines().find(|r| r.starts_with("MemTotal")).map(|r| r.split_whitespace().nth(1).unwrap_or("0").to_string()).unwrap_or_default();
+    let mem = meminfo
+        .lines()
+        .find(|r| r.starts_with("MemTotal"))
+        .map(|r| r.split_whitespace().nth(1).unwrap_or("0").to_string())
+        .unwrap_or_default();
     let gib = mem.parse::<f64>().unwrap_or(0.0) / 1024.0 / 1024.0;
-    format!("nproc {cpus}; {model}; {gib:.1} GiB memory; kernel {}", std::fs::read_to_string("/proc/sys/kernel/osrelease").unwrap_or_default().trim())
+    format!(
+        "nproc {cpus}; {model}; {gib:.1} GiB memory; kernel {}",
+        std::fs::read_to_string("/proc/sys/kernel/osrelease")
+            .unwrap_or_default()
+            .trim()
+    )
 }
 
 fn git(args: &[&str]) -> String {
@@ -43,7 +58,8 @@ fn git(args: &[&str]) -> String {
 }
 
 fn fmt(x: Option<f64>, dec: usize) -> String {
-    x.map(|v| format!("{v:.dec$}")).unwrap_or_else(|| "–".into())
+    x.map(|v| format!("{v:.dec$}"))
+        .unwrap_or_else(|| "–".into())
 }
 
 fn ratio(a: Option<f64>, b: Option<f64>) -> Option<f64> {
@@ -55,7 +71,11 @@ fn ratio(a: Option<f64>, b: Option<f64>) -> Option<f64> {
 
 fn fouten(v: &Value) -> String {
     match v.get("fouten").and_then(Value::as_object) {
-        Some(m) if !m.is_empty() => m.iter().map(|(k, n)| format!("{k}={n}")).collect::<Vec<_>>().join(", "),
+        Some(m) if !m.is_empty() => m
+            .iter()
+            .map(|(k, n)| format!("{k}={n}"))
+            .collect::<Vec<_>>()
+            .join(", "),
         _ => "0".into(),
     }
 }
@@ -72,27 +92,57 @@ fn houdt(ok: Option<bool>) -> &'static str {
 pub fn schrijf(dir: &Path, uit: &Path) -> Result<(), String> {
     let mut md = String::new();
     let commit = git(&["rev-parse", "HEAD"]);
-    let dirty = if git(&["status", "--porcelain", "--untracked-files=no"]).is_empty() { "" } else { " (+ uncommitted changes)" };
+    let dirty = if git(&["status", "--porcelain", "--untracked-files=no"]).is_empty() {
+        ""
+    } else {
+        " (+ uncommitted changes)"
+    };
     let _ = writeln!(md, "# osp benchmark results (osp issue 7)\n");
-    let _ = writeln!(md, "Written by `make bench` ({}). Commit `{commit}`{dirty}.\n", chrono::Utc::now().format("%Y-%m-%d %H:%M UTC"));
+    let _ = writeln!(
+        md,
+        "Written by `make bench` ({}). Commit `{commit}`{dirty}.\n",
+        chrono::Utc::now().format("%Y-%m-%d %H:%M UTC")
+    );
     let _ = writeln!(md, "Machine: {}.\n", machine());
     let _ = writeln!(md, "**Noise warning.** This machine has 2 cores, shared with other agents' builds and tests while the run happens; the load generator runs on the same 2 cores as the server it measures. Absolute numbers can move ±30% or more between runs; the ratios below come from one run (all targets measured back to back, same generator, same bodies) and are the figures to compare.\n");
 
     let mut ka = std::collections::HashMap::new();
-    let _ = writeln!(md, "## Transport: osp vs. its own TLS+HTTP stack (echo) vs. a node `soap` peer mock\n");
+    let _ = writeln!(
+        md,
+        "## Transport: osp vs. its own TLS+HTTP stack (echo) vs. a node `soap` peer mock\n"
+    );
     let _ = writeln!(md, "Every message is a distinct, XSD-valid `aanleverenInschrijvingVO` (2–4 KB, 2–4 periods, its own proef-BRP person and volgnummer). `osp` does the full pipeline (envelope, WS-Addressing, mandate, libxml2 XSD, rules, durable group commit, terugkoppeling); `echo` is the gateway's own listener answering a fixed body without XML work; `peer` is `bench/peer` (npm `soap`, HTTPS with required client certificates, fixed ontvangstBevestiging).\n");
     let _ = writeln!(md, "| target | mode | conns | offered | msg/s | p50 ms | p90 ms | p99 ms | max ms | errors | goedgekeurd (sampled) | server RSS after |");
     let _ = writeln!(md, "|---|---|---|---|---|---|---|---|---|---|---|---|");
-    for (doel, modus) in [("osp", "keep-alive"), ("echo", "keep-alive"), ("peer", "keep-alive"), ("osp", "nieuwe-verbinding"), ("echo", "nieuwe-verbinding"), ("peer", "nieuwe-verbinding"), ("osp", "half")] {
+    for (doel, modus) in [
+        ("osp", "keep-alive"),
+        ("echo", "keep-alive"),
+        ("peer", "keep-alive"),
+        ("osp", "nieuwe-verbinding"),
+        ("echo", "nieuwe-verbinding"),
+        ("peer", "nieuwe-verbinding"),
+        ("osp", "half"),
+    ] {
         let naam = format!("{doel}-{modus}.json");
         let Some(v) = lees(dir, &naam) else {
-            let _ = writeln!(md, "| {doel} | {modus} | – | – | – | – | – | – | – | not run | – | – |");
+            let _ = writeln!(
+                md,
+                "| {doel} | {modus} | – | – | – | – | – | – | – | not run | – | – |"
+            );
             continue;
         };
         ka.insert(format!("{doel}-{modus}"), v.clone());
-        let rss = getal(&v, &["geheugen_na", "rss_kib"]).map(|k| format!("{:.0} MiB", k / 1024.0)).unwrap_or_else(|| "–".into());
-        let offered = getal(&v, &["aangeboden_rate"]).map(|r| format!("{r:.0}/s")).unwrap_or_else(|| "max".into());
-        let label = if modus == "half" { "keep-alive at ½ max" } else { modus };
+        let rss = getal(&v, &["geheugen_na", "rss_kib"])
+            .map(|k| format!("{:.0} MiB", k / 1024.0))
+            .unwrap_or_else(|| "–".into());
+        let offered = getal(&v, &["aangeboden_rate"])
+            .map(|r| format!("{r:.0}/s"))
+            .unwrap_or_else(|| "max".into());
+        let label = if modus == "half" {
+            "keep-alive at ½ max"
+        } else {
+            modus
+        };
         let _ = writeln!(
             md,
             "| {doel} | {label} | {} | {offered} | {} | {} | {} | {} | {} | {} | {}/{} | {rss} |",
@@ -110,9 +160,15 @@ pub fn schrijf(dir: &Path, uit: &Path) -> Result<(), String> {
     let rate = |k: &str| ka.get(k).and_then(|v| getal(v, &["msg_per_s"]));
     let osp_ka = rate("osp-keep-alive");
     let r_echo_ka = ratio(osp_ka, rate("echo-keep-alive"));
-    let r_echo_nv = ratio(rate("osp-nieuwe-verbinding"), rate("echo-nieuwe-verbinding"));
+    let r_echo_nv = ratio(
+        rate("osp-nieuwe-verbinding"),
+        rate("echo-nieuwe-verbinding"),
+    );
     let r_peer_ka = ratio(osp_ka, rate("peer-keep-alive"));
-    let r_peer_nv = ratio(rate("osp-nieuwe-verbinding"), rate("peer-nieuwe-verbinding"));
+    let r_peer_nv = ratio(
+        rate("osp-nieuwe-verbinding"),
+        rate("peer-nieuwe-verbinding"),
+    );
     let _ = writeln!(md, "\nRatios (same run): osp/echo keep-alive **{}**, osp/echo new-connection **{}**, osp/peer keep-alive **{}**, osp/peer new-connection **{}**.\n",
         fmt(r_echo_ka, 2), fmt(r_echo_nv, 2), fmt(r_peer_ka, 2), fmt(r_peer_nv, 2));
 
@@ -120,27 +176,98 @@ pub fn schrijf(dir: &Path, uit: &Path) -> Result<(), String> {
     let scale = lees(dir, "scale.json");
     let leeg = lees(dir, "startup-leeg.json");
     let vol = lees(dir, "startup-vol.json");
-    let half_p99 = ka.get("osp-half").and_then(|v| getal(v, &["latentie_ms", "p99"]));
+    let half_p99 = ka
+        .get("osp-half")
+        .and_then(|v| getal(v, &["latentie_ms", "p99"]));
     let replay_rate = replay.as_ref().and_then(|v| getal(v, &["stappen_per_s"]));
-    let aantal = scale.as_ref().and_then(|v| getal(v, &["laden", "goedgekeurd"]));
+    let aantal = scale
+        .as_ref()
+        .and_then(|v| getal(v, &["laden", "goedgekeurd"]));
     let bps = scale.as_ref().and_then(|v| getal(v, &["bytes_per_stand"]));
     let start_vol = vol.as_ref().and_then(|v| getal(v, &["startup_ms"]));
-    let rss_vol = vol.as_ref().and_then(|v| getal(v, &["geheugen_na_start", "rss_kib"])).map(|k| k / 1024.0);
-    let rss_vol_load = vol.as_ref().and_then(|v| getal(v, &["load", "geheugen_na", "rss_kib"])).map(|k| k / 1024.0);
+    let rss_vol = vol
+        .as_ref()
+        .and_then(|v| getal(v, &["geheugen_na_start", "rss_kib"]))
+        .map(|k| k / 1024.0);
+    let rss_vol_load = vol
+        .as_ref()
+        .and_then(|v| getal(v, &["load", "geheugen_na", "rss_kib"]))
+        .map(|k| k / 1024.0);
     let volledig = aantal.is_some_and(|n| n >= 1_000_000.0);
-    let schaal = if volledig { String::new() } else { format!(" (measured with {} stands, not 1,000,000 — see Scale)", fmt(aantal, 0)) };
+    let schaal = if volledig {
+        String::new()
+    } else {
+        format!(
+            " (measured with {} stands, not 1,000,000 — see Scale)",
+            fmt(aantal, 0)
+        )
+    };
 
     let _ = writeln!(md, "## Targets of issue 7\n");
     let _ = writeln!(md, "| target | measured | verdict |\n|---|---|---|");
-    let _ = writeln!(md, "| keep-alive full pipeline ≥ 30% of echo | {} | {} |", fmt(r_echo_ka.map(|r| r * 100.0), 1) + "%", houdt(r_echo_ka.map(|r| r >= 0.30)));
-    let _ = writeln!(md, "| keep-alive full pipeline ≥ 12,000 msg/s | {} msg/s | {} |", fmt(osp_ka, 0), houdt(osp_ka.map(|r| r >= 12_000.0)));
-    let _ = writeln!(md, "| p99 ≤ 5 ms at ½ of max rate | {} ms | {} |", fmt(half_p99, 2), houdt(half_p99.map(|p| p <= 5.0)));
-    let _ = writeln!(md, "| new connection per message ≥ 80% of echo's | {} | {} |", fmt(r_echo_nv.map(|r| r * 100.0), 1) + "%", houdt(r_echo_nv.map(|r| r >= 0.80)));
-    let _ = writeln!(md, "| ≥ 5× the peer mock (keep-alive) | {}× | {} |", fmt(r_peer_ka, 2), houdt(r_peer_ka.map(|r| r >= 5.0)));
-    let _ = writeln!(md, "| replay ≥ 5,000 steps/s | {} steps/s | {} |", fmt(replay_rate, 0), houdt(replay_rate.map(|r| r >= 5000.0)));
-    let _ = writeln!(md, "| start-up ≤ 500 ms with 1M stored{schaal} | {} ms | {} |", fmt(start_vol, 0), if volledig { houdt(start_vol.map(|s| s <= 500.0)) } else { "see extrapolation" });
-    let _ = writeln!(md, "| RSS ≤ 300 MB with 1M stored{schaal} | {} MiB after start, {} MiB after load | {} |", fmt(rss_vol, 0), fmt(rss_vol_load, 0), if volledig { houdt(rss_vol_load.or(rss_vol).map(|m| m <= 300.0)) } else { "see extrapolation" });
-    let _ = writeln!(md, "| ≤ 3 KB disk per stand | {} bytes | {} |", fmt(bps, 0), houdt(bps.map(|b| b <= 3072.0)));
+    let _ = writeln!(
+        md,
+        "| keep-alive full pipeline ≥ 30% of echo | {} | {} |",
+        fmt(r_echo_ka.map(|r| r * 100.0), 1) + "%",
+        houdt(r_echo_ka.map(|r| r >= 0.30))
+    );
+    let _ = writeln!(
+        md,
+        "| keep-alive full pipeline ≥ 12,000 msg/s | {} msg/s | {} |",
+        fmt(osp_ka, 0),
+        houdt(osp_ka.map(|r| r >= 12_000.0))
+    );
+    let _ = writeln!(
+        md,
+        "| p99 ≤ 5 ms at ½ of max rate | {} ms | {} |",
+        fmt(half_p99, 2),
+        houdt(half_p99.map(|p| p <= 5.0))
+    );
+    let _ = writeln!(
+        md,
+        "| new connection per message ≥ 80% of echo's | {} | {} |",
+        fmt(r_echo_nv.map(|r| r * 100.0), 1) + "%",
+        houdt(r_echo_nv.map(|r| r >= 0.80))
+    );
+    let _ = writeln!(
+        md,
+        "| ≥ 5× the peer mock (keep-alive) | {}× | {} |",
+        fmt(r_peer_ka, 2),
+        houdt(r_peer_ka.map(|r| r >= 5.0))
+    );
+    let _ = writeln!(
+        md,
+        "| replay ≥ 5,000 steps/s | {} steps/s | {} |",
+        fmt(replay_rate, 0),
+        houdt(replay_rate.map(|r| r >= 5000.0))
+    );
+    let _ = writeln!(
+        md,
+        "| start-up ≤ 500 ms with 1M stored{schaal} | {} ms | {} |",
+        fmt(start_vol, 0),
+        if volledig {
+            houdt(start_vol.map(|s| s <= 500.0))
+        } else {
+            "see extrapolation"
+        }
+    );
+    let _ = writeln!(
+        md,
+        "| RSS ≤ 300 MB with 1M stored{schaal} | {} MiB after start, {} MiB after load | {} |",
+        fmt(rss_vol, 0),
+        fmt(rss_vol_load, 0),
+        if volledig {
+            houdt(rss_vol_load.or(rss_vol).map(|m| m <= 300.0))
+        } else {
+            "see extrapolation"
+        }
+    );
+    let _ = writeln!(
+        md,
+        "| ≤ 3 KB disk per stand | {} bytes | {} |",
+        fmt(bps, 0),
+        houdt(bps.map(|b| b <= 3072.0))
+    );
 
     let _ = writeln!(md, "\n## Replay\n");
     if let Some(v) = &replay {

@@ -33,7 +33,10 @@ pub fn schrijf(bron: &Path, doel: &Path, personen: usize) -> Result<(), BenchErr
                 })
                 .collect();
             if !gevonden {
-                return Err(BenchError::Opzet(format!("{}: geen aantal", entry.path().display())));
+                return Err(BenchError::Opzet(format!(
+                    "{}: geen aantal",
+                    entry.path().display()
+                )));
             }
             std::fs::write(&naar, nieuw.join("\n") + "\n").map_err(io(&naar))?;
         } else {
@@ -50,10 +53,17 @@ mod tests {
     #[test]
     fn larger_brp_loads() {
         let dir = tempfile::tempdir().unwrap();
-        schrijf(&osp_register::reference::standaard_map(), dir.path(), 12_000).unwrap();
+        schrijf(
+            &osp_register::reference::standaard_map(),
+            dir.path(),
+            12_000,
+        )
+        .unwrap();
         let r = osp_register::Reference::load(dir.path()).unwrap();
         assert!(r.brp.len() >= 12_000);
-        let laatste = crate::personen::BsnReeks::lees(dir.path()).unwrap().reeks(11_999, 1);
+        let laatste = crate::personen::BsnReeks::lees(dir.path())
+            .unwrap()
+            .reeks(11_999, 1);
         assert!(r.brp_persoon(&laatste[0]).is_some());
     }
 }

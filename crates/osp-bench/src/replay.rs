@@ -36,11 +36,22 @@ pub fn corpus(aantal: usize, bsns: &[String], run: u32) -> Vec<Stap> {
             bsn,
             volgnummer: &volgnummer,
             identificatiecode: &id,
-            datum_tijd: if wijziging { "2025-09-16T10:00:00+02:00" } else { "2025-09-15T09:30:00+02:00" },
-            perioden: if wijziging { 2 + (p + 1) % 3 } else { 2 + p % 3 },
+            datum_tijd: if wijziging {
+                "2025-09-16T10:00:00+02:00"
+            } else {
+                "2025-09-15T09:30:00+02:00"
+            },
+            perioden: if wijziging {
+                2 + (p + 1) % 3
+            } else {
+                2 + p % 3
+            },
             variant: if wijziging { p + 1 } else { p },
         });
-        uit.push(Stap { body: osp_gateway::envelope::strip_declaration(&body).to_string(), persoon: p });
+        uit.push(Stap {
+            body: osp_gateway::envelope::strip_declaration(&body).to_string(),
+            persoon: p,
+        });
         if !wijziging {
             persoon += 1;
         }
@@ -91,7 +102,10 @@ pub fn replay(service: Arc<dyn Service>, stappen: Vec<Stap>, threads: usize) -> 
                     return tel;
                 };
                 for (k, s) in deel.iter().enumerate() {
-                    if validator.validate(Contract::InschrijvingVO, &s.body).is_err() {
+                    if validator
+                        .validate(Contract::InschrijvingVO, &s.body)
+                        .is_err()
+                    {
                         tel.2 += 1;
                         continue;
                     }

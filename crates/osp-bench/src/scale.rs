@@ -31,7 +31,12 @@ pub struct LaadResult {
 }
 
 /// Delivers `bsns.len()` new inschrijvingen (one per person) with `threads` threads.
-pub fn laad(service: Arc<dyn Service>, bsns: Arc<Vec<String>>, threads: usize, voortgang: &(dyn Fn(usize) + Sync)) -> LaadResult {
+pub fn laad(
+    service: Arc<dyn Service>,
+    bsns: Arc<Vec<String>>,
+    threads: usize,
+    voortgang: &(dyn Fn(usize) + Sync),
+) -> LaadResult {
     let volgende = Arc::new(AtomicUsize::new(0));
     let start = Instant::now();
     let threads = threads.max(1);
@@ -76,15 +81,27 @@ pub fn laad(service: Arc<dyn Service>, bsns: Arc<Vec<String>>, threads: usize, v
                 })
             })
             .collect();
-        handles.into_iter().map(|h| h.join().unwrap_or((0, 1))).fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or((0, 1)))
+            .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1))
     });
     let seconden = start.elapsed().as_secs_f64();
-    LaadResult { aantal: bsns.len(), goedgekeurd: goed, mislukt: slecht, seconden, per_s: goed as f64 / seconden.max(1e-9), threads }
+    LaadResult {
+        aantal: bsns.len(),
+        goedgekeurd: goed,
+        mislukt: slecht,
+        seconden,
+        per_s: goed as f64 / seconden.max(1e-9),
+        threads,
+    }
 }
 
 /// Bytes of every file under `dir` (apparent size, recursively).
 pub fn schijf_bytes(dir: &Path) -> u64 {
-    let Ok(entries) = std::fs::read_dir(dir) else { return 0 };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
     entries
         .flatten()
         .map(|e| match e.metadata() {
@@ -105,7 +122,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let reference = Reference::load(&osp_register::reference::standaard_map()).unwrap();
         let today = chrono::NaiveDate::parse_from_str(crate::BENCH_VANDAAG, "%Y-%m-%d").unwrap();
-        let config = RegisterConfig { today: Some(today), ..RegisterConfig::default() };
+        let config = RegisterConfig {
+            today: Some(today),
+            ..RegisterConfig::default()
+        };
         let register = Arc::new(Register::open(dir.path(), reference, config).unwrap());
         let bsns = Arc::new(crate::personen::BsnReeks::default().reeks(0, 40));
         let r = laad(register.clone(), bsns, 4, &|_| {});
@@ -116,6 +136,10 @@ mod tests {
         let bsns = crate::personen::BsnReeks::default().reeks(40, 40);
         let c = crate::replay::corpus(30, &bsns, 3);
         let rr = crate::replay::replay(register, c, 2);
-        assert_eq!((rr.goedgekeurd, rr.afgekeurd, rr.fouten), (30, 0, 0), "{rr:?}");
+        assert_eq!(
+            (rr.goedgekeurd, rr.afgekeurd, rr.fouten),
+            (30, 0, 0),
+            "{rr:?}"
+        );
     }
 }

@@ -61,12 +61,24 @@ pub fn inschrijving(s: &StandSpec<'_>) -> String {
 
 /// The body wrapped in a SOAP 1.1 envelope with WS-Addressing, as the gateway expects it.
 pub fn envelope(body: &str, message_id: &str) -> String {
-    osp_gateway::wrap_request(body, Operation::AanleverenInschrijvingVO, crate::AFZENDER_OIN, DUO_OIN, message_id)
+    osp_gateway::wrap_request(
+        body,
+        Operation::AanleverenInschrijvingVO,
+        crate::AFZENDER_OIN,
+        DUO_OIN,
+        message_id,
+    )
 }
 
 /// A message id / identificatiecode that is unique per (run, index) without a random source.
 pub fn uuid(run: u32, index: u64) -> String {
-    format!("{run:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}", (index >> 48) & 0xffff, (index >> 36) & 0xfff, (index >> 24) & 0xfff, index & 0xffff_ffff_ffff)
+    format!(
+        "{run:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+        (index >> 48) & 0xffff,
+        (index >> 36) & 0xfff,
+        (index >> 24) & 0xfff,
+        index & 0xffff_ffff_ffff
+    )
 }
 
 /// Whether a response envelope reports an approved delivery.
@@ -93,10 +105,21 @@ mod tests {
         let v = osp_model::Validator::new().unwrap();
         for i in 0..12 {
             let (bsn, vn, id) = spec(i, "999991015");
-            let body = inschrijving(&StandSpec { bsn: &bsn, volgnummer: &vn, identificatiecode: &id, datum_tijd: "2025-09-15T09:30:00+02:00", perioden: 2 + i % 3, variant: i });
+            let body = inschrijving(&StandSpec {
+                bsn: &bsn,
+                volgnummer: &vn,
+                identificatiecode: &id,
+                datum_tijd: "2025-09-15T09:30:00+02:00",
+                perioden: 2 + i % 3,
+                variant: i,
+            });
             assert!((2000..=4200).contains(&body.len()), "{} bytes", body.len());
-            assert_eq!(body.matches("<ins:inschrijvingPeriodeVO>").count(), 2 + i % 3);
-            v.validate(osp_model::Contract::InschrijvingVO, &body).unwrap();
+            assert_eq!(
+                body.matches("<ins:inschrijvingPeriodeVO>").count(),
+                2 + i % 3
+            );
+            v.validate(osp_model::Contract::InschrijvingVO, &body)
+                .unwrap();
         }
     }
 
@@ -111,7 +134,11 @@ mod tests {
 
     #[test]
     fn goedgekeurd_detects_the_element() {
-        assert!(goedgekeurd(b"<tk:leveringGoedgekeurd>true</tk:leveringGoedgekeurd>"));
-        assert!(!goedgekeurd(b"<tk:leveringGoedgekeurd>false</tk:leveringGoedgekeurd>"));
+        assert!(goedgekeurd(
+            b"<tk:leveringGoedgekeurd>true</tk:leveringGoedgekeurd>"
+        ));
+        assert!(!goedgekeurd(
+            b"<tk:leveringGoedgekeurd>false</tk:leveringGoedgekeurd>"
+        ));
     }
 }

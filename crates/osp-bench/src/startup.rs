@@ -13,10 +13,17 @@ use crate::load::{LoadSpec, Modus};
 use crate::personen::BsnReeks;
 
 /// Polls `addr` until a TLS handshake succeeds; the time it took, or `None` after `max`.
-pub async fn eerste_verbinding(addr: SocketAddr, config: Arc<ClientConfig>, max: Duration) -> Option<Duration> {
+pub async fn eerste_verbinding(
+    addr: SocketAddr,
+    config: Arc<ClientConfig>,
+    max: Duration,
+) -> Option<Duration> {
     let start = Instant::now();
     while start.elapsed() < max {
-        if osp_gateway::client::connect(addr, "localhost", config.clone()).await.is_ok() {
+        if osp_gateway::client::connect(addr, "localhost", config.clone())
+            .await
+            .is_ok()
+        {
             return Some(start.elapsed());
         }
         tokio::time::sleep(Duration::from_millis(2)).await;
@@ -47,8 +54,12 @@ pub struct StartupSpec<'a> {
 
 /// Starts osp, measures, stops it (SIGTERM) and returns the figures as JSON.
 pub fn meet(s: &StartupSpec<'_>) -> Result<serde_json::Value, String> {
-    let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().map_err(|e| e.to_string())?;
-    let config = osp_gateway::client::dev_client_config(s.certs, crate::AFZENDER_OIN).map_err(|e| e.to_string())?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let config = osp_gateway::client::dev_client_config(s.certs, crate::AFZENDER_OIN)
+        .map_err(|e| e.to_string())?;
     let addr = SocketAddr::from(([127, 0, 0, 1], s.port));
     let start = Instant::now();
     let mut child = Command::new(s.osp)
@@ -71,11 +82,17 @@ pub fn meet(s: &StartupSpec<'_>) -> Result<serde_json::Value, String> {
         .spawn()
         .map_err(|e| format!("{}: {e}", s.osp.display()))?;
     let pid = child.id();
-    let opgestart = runtime.block_on(eerste_verbinding(addr, config.clone(), Duration::from_secs(120)));
+    let opgestart = runtime.block_on(eerste_verbinding(
+        addr,
+        config.clone(),
+        Duration::from_secs(120),
+    ));
     let startup_ms = opgestart.map(|_| start.elapsed().as_secs_f64() * 1000.0);
     let na_start = crate::proces::geheugen(pid);
     let load = if s.duur > 0.0 && startup_ms.is_some() {
-        let bsns = BsnReeks::lees(s.referentie).map_err(|e| e.to_string())?.reeks(s.personen_vanaf, 40_000);
+        let bsns = BsnReeks::lees(s.referentie)
+            .map_err(|e| e.to_string())?
+            .reeks(s.personen_vanaf, 40_000);
         let r = runtime.block_on(crate::load::run(LoadSpec {
             doel: "osp".into(),
             addr,
@@ -96,7 +113,10 @@ pub fn meet(s: &StartupSpec<'_>) -> Result<serde_json::Value, String> {
     } else {
         None
     };
-    let _ = Command::new("kill").arg("-TERM").arg(pid.to_string()).status();
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(pid.to_string())
+        .status();
     let _ = child.wait();
     let uit = serde_json::json!({
         "startup_ms": startup_ms,
@@ -105,7 +125,9 @@ pub fn meet(s: &StartupSpec<'_>) -> Result<serde_json::Value, String> {
     });
     println!(
         "startup: {} ms to first accepted connection; RSS after start {} KiB",
-        startup_ms.map(|m| format!("{m:.0}")).unwrap_or_else(|| "-".into()),
+        startup_ms
+            .map(|m| format!("{m:.0}"))
+            .unwrap_or_else(|| "-".into()),
         na_start.map(|g| g.rss_kib).unwrap_or(0)
     );
     Ok(uit)

@@ -10,7 +10,14 @@ use osp_bench::personen::BsnReeks;
 use osp_gateway::{Gateway, GatewayConfig};
 use osp_register::{Reference, Register, RegisterConfig};
 
-fn spec(certs: &std::path::Path, addr: SocketAddr, modus: Modus, vanaf: usize, n: usize, run: u32) -> LoadSpec {
+fn spec(
+    certs: &std::path::Path,
+    addr: SocketAddr,
+    modus: Modus,
+    vanaf: usize,
+    n: usize,
+    run: u32,
+) -> LoadSpec {
     LoadSpec {
         doel: "test".into(),
         addr,
@@ -40,8 +47,18 @@ async fn echo_answers_every_message_with_its_fixed_body() {
     let certs = tempfile::tempdir().unwrap();
     osp_pki::init(certs.path(), osp_pki::InitOptions::default()).unwrap();
     let antwoord = osp_gateway::envelope::wrap_response(osp_bench::ECHO_ANTWOORD, None);
-    let gw = Gateway::start_echo(config(certs.path()), bytes::Bytes::from(antwoord)).await.unwrap();
-    let r = run(spec(certs.path(), gw.local_addr(), Modus::KeepAlive, 0, 30, 1)).await;
+    let gw = Gateway::start_echo(config(certs.path()), bytes::Bytes::from(antwoord))
+        .await
+        .unwrap();
+    let r = run(spec(
+        certs.path(),
+        gw.local_addr(),
+        Modus::KeepAlive,
+        0,
+        30,
+        1,
+    ))
+    .await;
     assert_eq!(r.ok, 30, "{r:?}");
     assert!(r.fouten.is_empty(), "{r:?}");
     // the fixed body reports approval, so the sampled check passes without a register
@@ -59,11 +76,43 @@ async fn osp_approves_every_generated_stand_in_both_modes() {
     let data = tempfile::tempdir().unwrap();
     let reference = Reference::load(&osp_register::reference::standaard_map()).unwrap();
     let today = chrono::NaiveDate::parse_from_str(osp_bench::BENCH_VANDAAG, "%Y-%m-%d").unwrap();
-    let register = Arc::new(Register::open(data.path(), reference, RegisterConfig { today: Some(today), ..Default::default() }).unwrap());
-    let gw = Gateway::start(config(certs.path()), register).await.unwrap();
-    let a = run(spec(certs.path(), gw.local_addr(), Modus::KeepAlive, 0, 24, 1)).await;
-    assert_eq!((a.ok, a.goedgekeurd, a.gecontroleerd), (24, 24, 24), "{a:?}");
-    let b = run(spec(certs.path(), gw.local_addr(), Modus::NieuweVerbinding, 24, 8, 2)).await;
+    let register = Arc::new(
+        Register::open(
+            data.path(),
+            reference,
+            RegisterConfig {
+                today: Some(today),
+                ..Default::default()
+            },
+        )
+        .unwrap(),
+    );
+    let gw = Gateway::start(config(certs.path()), register)
+        .await
+        .unwrap();
+    let a = run(spec(
+        certs.path(),
+        gw.local_addr(),
+        Modus::KeepAlive,
+        0,
+        24,
+        1,
+    ))
+    .await;
+    assert_eq!(
+        (a.ok, a.goedgekeurd, a.gecontroleerd),
+        (24, 24, 24),
+        "{a:?}"
+    );
+    let b = run(spec(
+        certs.path(),
+        gw.local_addr(),
+        Modus::NieuweVerbinding,
+        24,
+        8,
+        2,
+    ))
+    .await;
     assert_eq!((b.ok, b.goedgekeurd), (8, 8), "{b:?}");
     assert!(b.fouten.is_empty());
     gw.shutdown().await.unwrap();
@@ -73,7 +122,9 @@ async fn osp_approves_every_generated_stand_in_both_modes() {
 async fn fixed_rate_is_respected_and_the_run_is_bounded() {
     let certs = tempfile::tempdir().unwrap();
     osp_pki::init(certs.path(), osp_pki::InitOptions::default()).unwrap();
-    let gw = Gateway::start_echo(config(certs.path()), bytes::Bytes::from_static(b"<x/>")).await.unwrap();
+    let gw = Gateway::start_echo(config(certs.path()), bytes::Bytes::from_static(b"<x/>"))
+        .await
+        .unwrap();
     let mut s = spec(certs.path(), gw.local_addr(), Modus::KeepAlive, 0, 1000, 3);
     s.rate = Some(40.0);
     s.duur = Duration::from_millis(500);

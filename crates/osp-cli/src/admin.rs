@@ -28,7 +28,9 @@ fn error(status: u16, message: &str) -> AdminResponse {
 }
 
 fn query_param<'a>(query: Option<&'a str>, name: &str) -> Option<&'a str> {
-    query?.split('&').find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
+    query?
+        .split('&')
+        .find_map(|kv| kv.strip_prefix(name)?.strip_prefix('='))
 }
 
 /// Body of `PUT /sandboxes/{name}/clock`.
@@ -45,31 +47,55 @@ impl RegisterAdmin {
             ("POST", ["reference", "reload"]) => Some(match Reference::load(&self.reference_dir) {
                 Ok(r) => {
                     self.register.set_reference(r);
-                    json(200, &serde_json::json!({ "herladen": self.reference_dir.display().to_string() }))
+                    json(
+                        200,
+                        &serde_json::json!({ "herladen": self.reference_dir.display().to_string() }),
+                    )
                 }
                 Err(e) => error(422, &e.to_string()),
             }),
-            ("POST", ["sandboxes", sandbox, "reset"]) => Some(match self.register.reset_sandbox(sandbox) {
-                Ok(n) => json(200, &serde_json::json!({ "sandbox": sandbox, "verwijderd": n })),
-                Err(e) => error(400, &e.to_string()),
-            }),
-            ("GET", ["sandboxes", sandbox, "clock"]) => {
-                Some(json(200, &serde_json::json!({ "sandbox": sandbox, "today": self.register.today(sandbox).to_string() })))
+            ("POST", ["sandboxes", sandbox, "reset"]) => {
+                Some(match self.register.reset_sandbox(sandbox) {
+                    Ok(n) => json(
+                        200,
+                        &serde_json::json!({ "sandbox": sandbox, "verwijderd": n }),
+                    ),
+                    Err(e) => error(400, &e.to_string()),
+                })
             }
+            ("GET", ["sandboxes", sandbox, "clock"]) => Some(json(
+                200,
+                &serde_json::json!({ "sandbox": sandbox, "today": self.register.today(sandbox).to_string() }),
+            )),
             ("PUT" | "POST", ["sandboxes", sandbox, "clock"]) => {
                 let body: ClockBody = match serde_json::from_slice(&req.body) {
                     Ok(b) => b,
-                    Err(e) => return Some(error(400, &format!("verwacht {{\"today\": \"YYYY-MM-DD\" | null}}: {e}"))),
+                    Err(e) => {
+                        return Some(error(
+                            400,
+                            &format!("verwacht {{\"today\": \"YYYY-MM-DD\" | null}}: {e}"),
+                        ))
+                    }
                 };
-                let today = match body.today.as_deref().map(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")) {
+                let today = match body
+                    .today
+                    .as_deref()
+                    .map(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d"))
+                {
                     None => None,
                     Some(Ok(d)) => Some(d),
                     Some(Err(_)) => return Some(error(400, "today moet YYYY-MM-DD zijn")),
                 };
                 self.register.set_today(sandbox, today);
-                Some(json(200, &serde_json::json!({ "sandbox": sandbox, "today": self.register.today(sandbox).to_string(), "vastgezet": today.is_some() })))
+                Some(json(
+                    200,
+                    &serde_json::json!({ "sandbox": sandbox, "today": self.register.today(sandbox).to_string(), "vastgezet": today.is_some() }),
+                ))
             }
-            ("GET", ["sandboxes", sandbox, soort @ ("burgerservicenummer" | "onderwijsnummer"), nummer]) => {
+            (
+                "GET",
+                ["sandboxes", sandbox, soort @ ("burgerservicenummer" | "onderwijsnummer"), nummer],
+            ) => {
                 let pgn = if *soort == "burgerservicenummer" {
                     Pgn::Burgerservicenummer(nummer.to_string())
                 } else {
@@ -81,8 +107,12 @@ impl RegisterAdmin {
                 })
             }
             ("GET", ["sandboxes", sandbox, "outbox", oin]) => {
-                let after = query_param(req.query.as_deref(), "after").and_then(|v| v.parse().ok()).unwrap_or(0);
-                let max = query_param(req.query.as_deref(), "max").and_then(|v| v.parse().ok()).unwrap_or(100);
+                let after = query_param(req.query.as_deref(), "after")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(0);
+                let max = query_param(req.query.as_deref(), "max")
+                    .and_then(|v| v.parse().ok())
+                    .unwrap_or(100);
                 Some(match self.register.outbox_read(sandbox, oin, after, max) {
                     Ok(list) => json(200, &list),
                     Err(e) => error(400, &e.to_string()),

@@ -122,11 +122,19 @@ impl FileConfig {
             sandboxes,
             limits: LimitsConfig {
                 max_body_bytes: over.limits.max_body_bytes.or(self.limits.max_body_bytes),
-                header_timeout_secs: over.limits.header_timeout_secs.or(self.limits.header_timeout_secs),
-                idle_timeout_secs: over.limits.idle_timeout_secs.or(self.limits.idle_timeout_secs),
+                header_timeout_secs: over
+                    .limits
+                    .header_timeout_secs
+                    .or(self.limits.header_timeout_secs),
+                idle_timeout_secs: over
+                    .limits
+                    .idle_timeout_secs
+                    .or(self.limits.idle_timeout_secs),
                 max_connections: over.limits.max_connections.or(self.limits.max_connections),
             },
-            terugkoppeling: TerugkoppelingConfig { mode: over.terugkoppeling.mode.or(self.terugkoppeling.mode) },
+            terugkoppeling: TerugkoppelingConfig {
+                mode: over.terugkoppeling.mode.or(self.terugkoppeling.mode),
+            },
             // Push is configured in the file (or the admin API) only; flags never set it.
             push: self.push,
         }
@@ -136,22 +144,39 @@ impl FileConfig {
     pub fn load(path: &Path, must_exist: bool) -> Result<FileConfig, ConfigError> {
         let text = match std::fs::read_to_string(path) {
             Ok(t) => t,
-            Err(e) if !must_exist && e.kind() == std::io::ErrorKind::NotFound => return Ok(FileConfig::default()),
-            Err(source) => return Err(ConfigError::Read { path: path.to_path_buf(), source }),
+            Err(e) if !must_exist && e.kind() == std::io::ErrorKind::NotFound => {
+                return Ok(FileConfig::default())
+            }
+            Err(source) => {
+                return Err(ConfigError::Read {
+                    path: path.to_path_buf(),
+                    source,
+                })
+            }
         };
-        toml::from_str(&text).map_err(|e| ConfigError::Parse { path: path.to_path_buf(), message: e.to_string() })
+        toml::from_str(&text).map_err(|e| ConfigError::Parse {
+            path: path.to_path_buf(),
+            message: e.to_string(),
+        })
     }
 }
 
 /// Parses a socket address with a message naming the key.
 pub fn parse_addr(key: &'static str, value: &str) -> Result<SocketAddr, ConfigError> {
-    value.parse().map_err(|_| ConfigError::Value { key, value: value.to_string(), why: "expected HOST:PORT, e.g. 127.0.0.1:8443" })
+    value.parse().map_err(|_| ConfigError::Value {
+        key,
+        value: value.to_string(),
+        why: "expected HOST:PORT, e.g. 127.0.0.1:8443",
+    })
 }
 
 /// Parses a `YYYY-MM-DD` date with a message naming the key.
 pub fn parse_date(key: &'static str, value: &str) -> Result<chrono::NaiveDate, ConfigError> {
-    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .map_err(|_| ConfigError::Value { key, value: value.to_string(), why: "expected a date YYYY-MM-DD" })
+    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| ConfigError::Value {
+        key,
+        value: value.to_string(),
+        why: "expected a date YYYY-MM-DD",
+    })
 }
 
 #[cfg(test)]
@@ -165,7 +190,10 @@ mod tests {
         std::fs::write(&p, "listen = \"127.0.0.1:9443\"\n[sandboxes]\n\"00000003123456780000\" = \"vendor\"\n[limits]\nmax_body_bytes = 1024\n").unwrap();
         let c = FileConfig::load(&p, true).unwrap();
         assert_eq!(c.listen.as_deref(), Some("127.0.0.1:9443"));
-        assert_eq!(c.sandboxes.get("00000003123456780000").map(String::as_str), Some("vendor"));
+        assert_eq!(
+            c.sandboxes.get("00000003123456780000").map(String::as_str),
+            Some("vendor")
+        );
         assert_eq!(c.limits.max_body_bytes, Some(1024));
         std::fs::write(&p, "lisen = 1\n").unwrap();
         let e = FileConfig::load(&p, true).unwrap_err().to_string();
@@ -176,8 +204,15 @@ mod tests {
 
     #[test]
     fn flags_override_file_values_they_set() {
-        let file = FileConfig { listen: Some("a".into()), data: Some("d".into()), ..FileConfig::default() };
-        let flags = FileConfig { listen: Some("b".into()), ..FileConfig::default() };
+        let file = FileConfig {
+            listen: Some("a".into()),
+            data: Some("d".into()),
+            ..FileConfig::default()
+        };
+        let flags = FileConfig {
+            listen: Some("b".into()),
+            ..FileConfig::default()
+        };
         let merged = file.overlay(flags);
         assert_eq!(merged.listen.as_deref(), Some("b"));
         assert_eq!(merged.data.as_deref(), Some(Path::new("d")));
@@ -187,6 +222,9 @@ mod tests {
     fn values_are_checked() {
         assert!(parse_addr("listen", "nope").is_err());
         assert!(parse_date("today", "2025-13-01").is_err());
-        assert_eq!(parse_date("today", "2025-10-01").unwrap().to_string(), "2025-10-01");
+        assert_eq!(
+            parse_date("today", "2025-10-01").unwrap().to_string(),
+            "2025-10-01"
+        );
     }
 }

@@ -100,7 +100,11 @@ struct SendArgs {
     #[arg(long)]
     from: Option<String>,
     /// Server base URL.
-    #[arg(long, default_value = "https://localhost:8443/vo-webservices/", env = "OSP_SERVER")]
+    #[arg(
+        long,
+        default_value = "https://localhost:8443/vo-webservices/",
+        env = "OSP_SERVER"
+    )]
     server: String,
     /// Dev PKI directory holding clients/{OIN}.pem and root-ca.pem.
     #[arg(long, default_value = "certs-dev", env = "OSP_CERTS")]
@@ -165,7 +169,10 @@ fn main() -> ExitCode {
                 log_format: args.log_format,
                 ..config::FileConfig::default()
             };
-            match serve::resolve(args.config, flags).map_err(|e| e.to_string()).and_then(serve::run) {
+            match serve::resolve(args.config, flags)
+                .map_err(|e| e.to_string())
+                .and_then(serve::run)
+            {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => fail(e),
             }

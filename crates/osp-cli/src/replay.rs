@@ -42,7 +42,9 @@ impl Progress for Bar {
 pub fn run(opts: &ReplayOptions) -> ExitCode {
     let scenarios = match Scenario::discover(&opts.dirs) {
         Ok(s) if s.is_empty() => {
-            eprintln!("osp: no scenarios (folders with scenario.toml) found in the given directories");
+            eprintln!(
+                "osp: no scenarios (folders with scenario.toml) found in the given directories"
+            );
             return ExitCode::from(2);
         }
         Ok(s) => s,
@@ -74,7 +76,15 @@ pub fn run(opts: &ReplayOptions) -> ExitCode {
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     let progress = Bar(bar);
-    let results = runner::run_all(target.as_ref(), &scenarios, &RunOptions { record: opts.record, jobs: opts.jobs }, &progress);
+    let results = runner::run_all(
+        target.as_ref(),
+        &scenarios,
+        &RunOptions {
+            record: opts.record,
+            jobs: opts.jobs,
+        },
+        &progress,
+    );
     progress.0.finish_and_clear();
     report(&results, opts)
 }

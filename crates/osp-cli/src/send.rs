@@ -64,10 +64,20 @@ impl ServerCertVerifier for NoVerify {
     ) -> Result<ServerCertVerified, rustls::Error> {
         Ok(ServerCertVerified::assertion())
     }
-    fn verify_tls12_signature(&self, m: &[u8], c: &CertificateDer<'_>, d: &DigitallySignedStruct) -> Result<HandshakeSignatureValid, rustls::Error> {
+    fn verify_tls12_signature(
+        &self,
+        m: &[u8],
+        c: &CertificateDer<'_>,
+        d: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
         rustls::crypto::verify_tls12_signature(m, c, d, &self.0.signature_verification_algorithms)
     }
-    fn verify_tls13_signature(&self, m: &[u8], c: &CertificateDer<'_>, d: &DigitallySignedStruct) -> Result<HandshakeSignatureValid, rustls::Error> {
+    fn verify_tls13_signature(
+        &self,
+        m: &[u8],
+        c: &CertificateDer<'_>,
+        d: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
         rustls::crypto::verify_tls13_signature(m, c, d, &self.0.signature_verification_algorithms)
     }
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
@@ -76,14 +86,20 @@ impl ServerCertVerifier for NoVerify {
 }
 
 /// Client configuration for `identity`, optionally without server verification.
-pub fn client_config(certs: &Path, identity: &Identity, insecure: bool) -> Result<Arc<rustls::ClientConfig>, ClientError> {
+pub fn client_config(
+    certs: &Path,
+    identity: &Identity,
+    insecure: bool,
+) -> Result<Arc<rustls::ClientConfig>, ClientError> {
     let config = client::client_config(&identity.cert, &identity.key, &certs.join("root-ca.pem"))?;
     if !insecure {
         return Ok(config);
     }
     let mut config = (*config).clone();
     let provider = Arc::new(osp_gateway::tls::provider().as_ref().clone());
-    config.dangerous().set_certificate_verifier(Arc::new(NoVerify(provider)));
+    config
+        .dangerous()
+        .set_certificate_verifier(Arc::new(NoVerify(provider)));
     Ok(Arc::new(config))
 }
 
@@ -143,11 +159,34 @@ mod tests {
 
     #[test]
     fn verdicts() {
-        let env = |inner: &str| format!("<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>{inner}</s:Body></s:Envelope>");
-        assert_eq!(verdict(200, &env("<r><t><leveringGoedgekeurd>true</leveringGoedgekeurd></t></r>")), Verdict::Goedgekeurd);
-        assert_eq!(verdict(200, &env("<r><t><leveringGoedgekeurd>false</leveringGoedgekeurd></t></r>")), Verdict::Afgekeurd);
-        assert_eq!(verdict(500, &env("<s:Fault xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"/>")), Verdict::Afgekeurd);
-        assert_eq!(verdict(200, &env("<r><cursor>0</cursor></r>")), Verdict::Goedgekeurd);
+        let env = |inner: &str| {
+            format!("<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body>{inner}</s:Body></s:Envelope>")
+        };
+        assert_eq!(
+            verdict(
+                200,
+                &env("<r><t><leveringGoedgekeurd>true</leveringGoedgekeurd></t></r>")
+            ),
+            Verdict::Goedgekeurd
+        );
+        assert_eq!(
+            verdict(
+                200,
+                &env("<r><t><leveringGoedgekeurd>false</leveringGoedgekeurd></t></r>")
+            ),
+            Verdict::Afgekeurd
+        );
+        assert_eq!(
+            verdict(
+                500,
+                &env("<s:Fault xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"/>")
+            ),
+            Verdict::Afgekeurd
+        );
+        assert_eq!(
+            verdict(200, &env("<r><cursor>0</cursor></r>")),
+            Verdict::Goedgekeurd
+        );
         assert_eq!(verdict(200, "garbage"), Verdict::Afgekeurd);
     }
 }

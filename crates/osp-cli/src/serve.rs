@@ -4,8 +4,8 @@
 use crate::admin::RegisterAdmin;
 use crate::config::{parse_addr, parse_date, ConfigError, FileConfig};
 use osp_gateway::{Extras, Gateway, GatewayConfig};
-use osp_register::store::StoreError;
 use osp_register::berichten::terugkoppeling::TerugkoppelingModus;
+use osp_register::store::StoreError;
 use osp_register::{Reference, Register, RegisterConfig, RegisterError};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -42,13 +42,25 @@ pub fn resolve(config: Option<PathBuf>, flags: FileConfig) -> Result<ServeSettin
         None => FileConfig::load(Path::new("osp.toml"), false)?,
     };
     let file = file.overlay(flags);
-    let listen = file.listen.clone().unwrap_or_else(|| "127.0.0.1:8443".into());
-    let admin = file.admin_listen.clone().unwrap_or_else(|| "127.0.0.1:8444".into());
+    let listen = file
+        .listen
+        .clone()
+        .unwrap_or_else(|| "127.0.0.1:8443".into());
+    let admin = file
+        .admin_listen
+        .clone()
+        .unwrap_or_else(|| "127.0.0.1:8444".into());
     let log_format = file.log_format.clone().unwrap_or_else(|| "human".into());
     let json_logs = match log_format.as_str() {
         "human" => false,
         "json" => true,
-        other => return Err(ConfigError::Value { key: "log_format", value: other.into(), why: "expected human or json" }),
+        other => {
+            return Err(ConfigError::Value {
+                key: "log_format",
+                value: other.into(),
+                why: "expected human or json",
+            })
+        }
     };
     let terugkoppeling = match file.terugkoppeling.mode.as_deref() {
         Some(mode) => mode.parse().map_err(|_| ConfigError::Value {
@@ -62,9 +74,19 @@ pub fn resolve(config: Option<PathBuf>, flags: FileConfig) -> Result<ServeSettin
         listen: parse_addr("listen", &listen)?,
         admin_listen: parse_addr("admin_listen", &admin)?,
         data: file.data.clone().unwrap_or_else(|| PathBuf::from("data")),
-        certs: file.certs.clone().unwrap_or_else(|| PathBuf::from("certs-dev")),
-        reference: file.reference.clone().unwrap_or_else(|| PathBuf::from("fixtures/reference")),
-        today: file.today.as_deref().map(|t| parse_date("today", t)).transpose()?,
+        certs: file
+            .certs
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("certs-dev")),
+        reference: file
+            .reference
+            .clone()
+            .unwrap_or_else(|| PathBuf::from("fixtures/reference")),
+        today: file
+            .today
+            .as_deref()
+            .map(|t| parse_date("today", t))
+            .transpose()?,
         json_logs,
         terugkoppeling,
         file,
@@ -76,7 +98,12 @@ pub fn gateway_config(s: &ServeSettings) -> GatewayConfig {
     let mut g = GatewayConfig::dev(&s.certs);
     g.listen = s.listen;
     g.admin = Some(s.admin_listen);
-    g.sandboxes = s.file.sandboxes.iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+    g.sandboxes = s
+        .file
+        .sandboxes
+        .iter()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
     let l = &s.file.limits;
     if let Some(v) = l.max_body_bytes {
         g.limits.max_body_bytes = v;
@@ -101,8 +128,13 @@ pub fn open_register(
     today: Option<chrono::NaiveDate>,
     terugkoppeling: TerugkoppelingModus,
 ) -> Result<Register, String> {
-    std::fs::create_dir_all(data).map_err(|e| format!("cannot create data directory {}: {e}", data.display()))?;
-    let config = RegisterConfig { today, terugkoppeling, ..RegisterConfig::default() };
+    std::fs::create_dir_all(data)
+        .map_err(|e| format!("cannot create data directory {}: {e}", data.display()))?;
+    let config = RegisterConfig {
+        today,
+        terugkoppeling,
+        ..RegisterConfig::default()
+    };
     Register::open(&data.join("register"), reference, config).map_err(|e| match e {
         RegisterError::Opslag(StoreError::InGebruik(_)) => {
             format!("data directory {} is in use by another osp process (stop it, or choose another --data)", data.display())
@@ -130,22 +162,42 @@ pub fn push_config(s: &ServeSettings) -> osp_push::PushConfig {
 }
 
 fn init_tracing(json: bool) {
-    let filter = tracing_subscriber::EnvFilter::try_from_env("OSP_LOG").unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
-    let _ = if json { builder.json().try_init() } else { builder.try_init() };
+    let filter = tracing_subscriber::EnvFilter::try_from_env("OSP_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = if json {
+        builder.json().try_init()
+    } else {
+        builder.try_init()
+    };
 }
 
 /// Runs the emulator until SIGTERM/SIGINT. Errors are one line for the user.
 pub fn run(settings: ServeSettings) -> Result<(), String> {
     init_tracing(settings.json_logs);
-    let report = osp_pki::init(&settings.certs, osp_pki::InitOptions::default())
-        .map_err(|e| format!("cannot prepare dev certificates in {}: {e}", settings.certs.display()))?;
+    let report = osp_pki::init(&settings.certs, osp_pki::InitOptions::default()).map_err(|e| {
+        format!(
+            "cannot prepare dev certificates in {}: {e}",
+            settings.certs.display()
+        )
+    })?;
     if !report.written.is_empty() {
         tracing::info!(dir = %settings.certs.display(), files = report.written.len(), "dev PKI generated");
     }
-    let reference = Reference::load(&settings.reference)
-        .map_err(|e| format!("cannot load reference data from {}: {e}", settings.reference.display()))?;
-    let register = Arc::new(open_register(&settings.data, reference, settings.today, settings.terugkoppeling)?);
+    let reference = Reference::load(&settings.reference).map_err(|e| {
+        format!(
+            "cannot load reference data from {}: {e}",
+            settings.reference.display()
+        )
+    })?;
+    let register = Arc::new(open_register(
+        &settings.data,
+        reference,
+        settings.today,
+        settings.terugkoppeling,
+    )?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -189,7 +241,10 @@ async fn wait_for_signal() {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
-        match (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) {
+        match (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::interrupt()),
+        ) {
             (Ok(mut term), Ok(mut int)) => {
                 tokio::select! {
                     _ = term.recv() => {},
@@ -207,12 +262,25 @@ async fn wait_for_signal() {
     }
 }
 
-fn print_banner(s: &ServeSettings, soap: std::net::SocketAddr, admin: Option<std::net::SocketAddr>) {
-    let host = if soap.ip().is_loopback() { "localhost".to_string() } else { soap.ip().to_string() };
+fn print_banner(
+    s: &ServeSettings,
+    soap: std::net::SocketAddr,
+    admin: Option<std::net::SocketAddr>,
+) {
+    let host = if soap.ip().is_loopback() {
+        "localhost".to_string()
+    } else {
+        soap.ip().to_string()
+    };
     let url = format!("https://{host}:{}/vo-webservices/", soap.port());
     let oin = osp_replay::request::DEFAULT_SENDER;
     let certs = s.certs.display();
-    println!("osp is running (register date: {})", s.today.map(|d| d.to_string()).unwrap_or_else(|| "real time".into()));
+    println!(
+        "osp is running (register date: {})",
+        s.today
+            .map(|d| d.to_string())
+            .unwrap_or_else(|| "real time".into())
+    );
     println!("  SOAP endpoint : {url}");
     println!("  WSDL          : {url}DUO_VOAanlevering_InschrijvingVO_V1?wsdl");
     if let Some(a) = admin {

@@ -16,7 +16,13 @@ struct Fixed;
 impl Service for Fixed {
     fn deliver(&self, d: Delivery<'_>) -> Result<Reply, ServiceError> {
         let el = d.operation.response_element();
-        Ok(Reply { body: format!("<r:{el} xmlns:r=\"{}\"/>", d.operation.contract().schema_ns()), goedgekeurd: Some(true) })
+        Ok(Reply {
+            body: format!(
+                "<r:{el} xmlns:r=\"{}\"/>",
+                d.operation.contract().schema_ns()
+            ),
+            goedgekeurd: Some(true),
+        })
     }
     fn mandated(&self, _: &str, _: &str, _: Contract) -> bool {
         true
@@ -35,7 +41,8 @@ impl BodyValidator for NoXsd {
 }
 
 const ENVELOPE: &str = include_str!("../tests/data/aanleverenInschrijvingVO.envelope.xml");
-const ACTION: &str = "http://duo.nl/contract/DUO_VOAanlevering_InschrijvingVO_V1/aanleverenInschrijvingVO";
+const ACTION: &str =
+    "http://duo.nl/contract/DUO_VOAanlevering_InschrijvingVO_V1/aanleverenInschrijvingVO";
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -45,13 +52,17 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut config = GatewayConfig::dev(dir.path());
     config.listen = "127.0.0.1:0".parse()?;
     config.admin = None;
-    let gw = Gateway::start_with(config, Arc::new(Fixed), Arc::new(NoXsd), Extras::default()).await?;
+    let gw =
+        Gateway::start_with(config, Arc::new(Fixed), Arc::new(NoXsd), Extras::default()).await?;
     let addr = gw.local_addr();
     // `--serve SECS`: no benchmark, just serve for manual checks (curl, SoapUI).
     let args: Vec<String> = std::env::args().collect();
     if let Some(i) = args.iter().position(|a| a == "--serve") {
         let secs: u64 = args.get(i + 1).and_then(|s| s.parse().ok()).unwrap_or(60);
-        println!("serving on https://{addr}/vo-webservices/ with certificates in {} for {secs}s", dir.path().display());
+        println!(
+            "serving on https://{addr}/vo-webservices/ with certificates in {} for {secs}s",
+            dir.path().display()
+        );
         tokio::time::sleep(Duration::from_secs(secs)).await;
         gw.shutdown().await?;
         return Ok(());
@@ -68,7 +79,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         handles.push(tokio::spawn(async move {
             let mut n = 0u64;
             while start.elapsed() < window {
-                let mut c = client::connect(addr, "localhost", cfg.clone()).await.expect("connect");
+                let mut c = client::connect(addr, "localhost", cfg.clone())
+                    .await
+                    .expect("connect");
                 c.get("/vo-webservices/xsd/none.xsd").await.expect("get");
                 n += 1;
             }
@@ -80,19 +93,29 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         total += h.await?;
     }
     let hs = total as f64 / start.elapsed().as_secs_f64();
-    println!("handshakes ({}): {hs:.0}/s (new connection + 1 GET, {tasks} clients)", if rsa { "RSA-2048" } else { "ECDSA P-256" });
+    println!(
+        "handshakes ({}): {hs:.0}/s (new connection + 1 GET, {tasks} clients)",
+        if rsa { "RSA-2048" } else { "ECDSA P-256" }
+    );
 
-    for (label, soap) in [("trivial GET", false), ("SOAP POST (example envelope, no XSD)", true)] {
+    for (label, soap) in [
+        ("trivial GET", false),
+        ("SOAP POST (example envelope, no XSD)", true),
+    ] {
         let start = Instant::now();
         let mut handles = Vec::new();
         for _ in 0..tasks {
             let cfg = cfg.clone();
             handles.push(tokio::spawn(async move {
-                let mut c = client::connect(addr, "localhost", cfg).await.expect("connect");
+                let mut c = client::connect(addr, "localhost", cfg)
+                    .await
+                    .expect("connect");
                 let mut n = 0u64;
                 while start.elapsed() < window {
                     let r = if soap {
-                        c.post("/vo-webservices/", Some(ACTION), ENVELOPE).await.expect("post")
+                        c.post("/vo-webservices/", Some(ACTION), ENVELOPE)
+                            .await
+                            .expect("post")
                     } else {
                         c.get("/vo-webservices/xsd/none.xsd").await.expect("get")
                     };
@@ -106,7 +129,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         for h in handles {
             total += h.await?;
         }
-        println!("keep-alive {label}: {:.0} req/s ({tasks} connections)", total as f64 / start.elapsed().as_secs_f64());
+        println!(
+            "keep-alive {label}: {:.0} req/s ({tasks} connections)",
+            total as f64 / start.elapsed().as_secs_f64()
+        );
     }
     gw.shutdown().await?;
     Ok(())

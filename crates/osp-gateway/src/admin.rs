@@ -41,12 +41,20 @@ pub struct AdminResponse {
 impl AdminResponse {
     /// A JSON response.
     pub fn json(status: u16, body: impl Into<Vec<u8>>) -> AdminResponse {
-        AdminResponse { status, content_type: "application/json".into(), body: body.into() }
+        AdminResponse {
+            status,
+            content_type: "application/json".into(),
+            body: body.into(),
+        }
     }
 
     /// A plain-text response.
     pub fn text(status: u16, body: impl Into<Vec<u8>>) -> AdminResponse {
-        AdminResponse { status, content_type: "text/plain; charset=utf-8".into(), body: body.into() }
+        AdminResponse {
+            status,
+            content_type: "text/plain; charset=utf-8".into(),
+            body: body.into(),
+        }
     }
 }
 
@@ -64,7 +72,10 @@ pub(crate) struct Admin {
 }
 
 impl Admin {
-    pub(crate) async fn handle(self: Arc<Self>, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, Infallible> {
+    pub(crate) async fn handle(
+        self: Arc<Self>,
+        req: Request<Incoming>,
+    ) -> Result<Response<Full<Bytes>>, Infallible> {
         let method = req.method().as_str().to_string();
         let path = req.uri().path().to_string();
         let query = req.uri().query().map(str::to_string);
@@ -76,11 +87,19 @@ impl Admin {
                 body: self.metrics.render().into_bytes(),
             },
             _ => {
-                let body = match Limited::new(req.into_body(), MAX_ADMIN_BODY).collect().await {
+                let body = match Limited::new(req.into_body(), MAX_ADMIN_BODY)
+                    .collect()
+                    .await
+                {
                     Ok(b) => b.to_bytes(),
                     Err(_) => return Ok(respond(AdminResponse::text(413, "body te groot\n"))),
                 };
-                let request = AdminRequest { method, path, query, body };
+                let request = AdminRequest {
+                    method,
+                    path,
+                    query,
+                    body,
+                };
                 let this = self.clone();
                 let answer = tokio::task::spawn_blocking(move || {
                     this.extensions.iter().find_map(|e| e.handle(&request))
@@ -102,7 +121,8 @@ impl Admin {
 
 fn respond(r: AdminResponse) -> Response<Full<Bytes>> {
     let mut resp = Response::new(Full::new(Bytes::from(r.body)));
-    *resp.status_mut() = StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    *resp.status_mut() =
+        StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     if let Ok(v) = hyper::header::HeaderValue::from_str(&r.content_type) {
         resp.headers_mut().insert(hyper::header::CONTENT_TYPE, v);
     }

@@ -72,7 +72,10 @@ impl HttpReply {
 }
 
 fn cert_err(path: &Path, detail: impl ToString) -> ClientError {
-    ClientError::Certificate { path: path.to_path_buf(), detail: detail.to_string() }
+    ClientError::Certificate {
+        path: path.to_path_buf(),
+        detail: detail.to_string(),
+    }
 }
 
 fn roots(root_pem: &Path) -> Result<RootCertStore, ClientError> {
@@ -85,7 +88,11 @@ fn roots(root_pem: &Path) -> Result<RootCertStore, ClientError> {
 
 /// A client configuration presenting `cert_pem` (leaf + intermediate) with `key_pem`, trusting
 /// the server chain up to `root_pem`.
-pub fn client_config(cert_pem: &Path, key_pem: &Path, root_pem: &Path) -> Result<Arc<ClientConfig>, ClientError> {
+pub fn client_config(
+    cert_pem: &Path,
+    key_pem: &Path,
+    root_pem: &Path,
+) -> Result<Arc<ClientConfig>, ClientError> {
     let chain = crate::tls::load_certs(cert_pem).map_err(|e| cert_err(cert_pem, e))?;
     let key = crate::tls::load_key(key_pem).map_err(|e| cert_err(key_pem, e))?;
     let config = ClientConfig::builder_with_provider(crate::tls::provider())
@@ -124,26 +131,46 @@ pub struct SoapConnection {
 }
 
 /// Opens a TLS connection to `addr`, verifying the server as `server_name`.
-pub async fn connect(addr: SocketAddr, server_name: &str, config: Arc<ClientConfig>) -> Result<SoapConnection, ClientError> {
+pub async fn connect(
+    addr: SocketAddr,
+    server_name: &str,
+    config: Arc<ClientConfig>,
+) -> Result<SoapConnection, ClientError> {
     let tcp = TcpStream::connect(addr)
         .await
-        .map_err(|source| ClientError::Connect { addr: addr.to_string(), source })?;
+        .map_err(|source| ClientError::Connect {
+            addr: addr.to_string(),
+            source,
+        })?;
     let _ = tcp.set_nodelay(true);
-    let name = ServerName::try_from(server_name.to_string()).map_err(|_| ClientError::Url(server_name.to_string()))?;
-    let tls = TlsConnector::from(config).connect(name, tcp).await.map_err(ClientError::Handshake)?;
+    let name = ServerName::try_from(server_name.to_string())
+        .map_err(|_| ClientError::Url(server_name.to_string()))?;
+    let tls = TlsConnector::from(config)
+        .connect(name, tcp)
+        .await
+        .map_err(ClientError::Handshake)?;
     let (sender, conn) = http1::handshake(TokioIo::new(tls)).await?;
     tokio::spawn(async move {
         if let Err(e) = conn.await {
             tracing::debug!(error = %e, "client connection ended");
         }
     });
-    let host = if addr.port() == 443 { server_name.to_string() } else { format!("{server_name}:{}", addr.port()) };
+    let host = if addr.port() == 443 {
+        server_name.to_string()
+    } else {
+        format!("{server_name}:{}", addr.port())
+    };
     Ok(SoapConnection { sender, host })
 }
 
 impl SoapConnection {
     /// POSTs a SOAP envelope with `SOAPAction` (quoted, as SOAP 1.1 clients send it).
-    pub async fn post(&mut self, path: &str, soap_action: Option<&str>, envelope: impl Into<Bytes>) -> Result<HttpReply, ClientError> {
+    pub async fn post(
+        &mut self,
+        path: &str,
+        soap_action: Option<&str>,
+        envelope: impl Into<Bytes>,
+    ) -> Result<HttpReply, ClientError> {
         let mut req = Request::builder()
             .method(Method::POST)
             .uri(path)
@@ -152,7 +179,9 @@ impl SoapConnection {
         if let Some(a) = soap_action {
             req = req.header("SOAPAction", format!("\"{a}\""));
         }
-        let req = req.body(Full::new(envelope.into())).map_err(|e| ClientError::Request(e.to_string()))?;
+        let req = req
+            .body(Full::new(envelope.into()))
+            .map_err(|e| ClientError::Request(e.to_string()))?;
         self.send(req).await
     }
 
@@ -179,19 +208,27 @@ impl SoapConnection {
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let body = resp.into_body().collect().await?.to_bytes();
-        Ok(HttpReply { status, headers, body })
+        Ok(HttpReply {
+            status,
+            headers,
+            body,
+        })
     }
 }
 
 /// Splits `https://host[:port]/path` into host, port and path.
 pub fn parse_url(url: &str) -> Result<(String, u16, String), ClientError> {
-    let rest = url.strip_prefix("https://").ok_or_else(|| ClientError::Url(url.to_string()))?;
+    let rest = url
+        .strip_prefix("https://")
+        .ok_or_else(|| ClientError::Url(url.to_string()))?;
     let (authority, path) = match rest.find('/') {
         Some(i) => (&rest[..i], &rest[i..]),
         None => (rest, "/"),
     };
     let (host, port) = if let Some(h) = authority.strip_prefix('[') {
-        let (h, after) = h.split_once(']').ok_or_else(|| ClientError::Url(url.to_string()))?;
+        let (h, after) = h
+            .split_once(']')
+            .ok_or_else(|| ClientError::Url(url.to_string()))?;
         let port = match after.strip_prefix(':') {
             Some(p) => p.parse().map_err(|_| ClientError::Url(url.to_string()))?,
             None => 443,
@@ -199,7 +236,10 @@ pub fn parse_url(url: &str) -> Result<(String, u16, String), ClientError> {
         (h.to_string(), port)
     } else {
         match authority.rsplit_once(':') {
-            Some((h, p)) => (h.to_string(), p.parse().map_err(|_| ClientError::Url(url.to_string()))?),
+            Some((h, p)) => (
+                h.to_string(),
+                p.parse().map_err(|_| ClientError::Url(url.to_string()))?,
+            ),
             None => (authority.to_string(), 443),
         }
     };
@@ -210,11 +250,17 @@ pub fn parse_url(url: &str) -> Result<(String, u16, String), ClientError> {
 }
 
 /// Opens a connection to an `https://` URL and returns it with the URL's path.
-pub async fn connect_url(url: &str, config: Arc<ClientConfig>) -> Result<(SoapConnection, String), ClientError> {
+pub async fn connect_url(
+    url: &str,
+    config: Arc<ClientConfig>,
+) -> Result<(SoapConnection, String), ClientError> {
     let (host, port, path) = parse_url(url)?;
     let addr = tokio::net::lookup_host((host.as_str(), port))
         .await
-        .map_err(|source| ClientError::Connect { addr: url.to_string(), source })?
+        .map_err(|source| ClientError::Connect {
+            addr: url.to_string(),
+            source,
+        })?
         .next()
         .ok_or_else(|| ClientError::Url(url.to_string()))?;
     let conn = connect(addr, &host, config).await?;
@@ -222,7 +268,12 @@ pub async fn connect_url(url: &str, config: Arc<ClientConfig>) -> Result<(SoapCo
 }
 
 /// One-shot POST of an envelope to an `https://` URL.
-pub async fn post_envelope(url: &str, config: Arc<ClientConfig>, soap_action: Option<&str>, envelope: impl Into<Bytes>) -> Result<HttpReply, ClientError> {
+pub async fn post_envelope(
+    url: &str,
+    config: Arc<ClientConfig>,
+    soap_action: Option<&str>,
+    envelope: impl Into<Bytes>,
+) -> Result<HttpReply, ClientError> {
     let (mut conn, path) = connect_url(url, config).await?;
     conn.post(&path, soap_action, envelope).await
 }
@@ -233,9 +284,18 @@ mod tests {
 
     #[test]
     fn urls() {
-        assert_eq!(parse_url("https://localhost:8443/vo-webservices/").unwrap(), ("localhost".into(), 8443, "/vo-webservices/".into()));
-        assert_eq!(parse_url("https://example.org").unwrap(), ("example.org".into(), 443, "/".into()));
-        assert_eq!(parse_url("https://[::1]:9/x").unwrap(), ("::1".into(), 9, "/x".into()));
+        assert_eq!(
+            parse_url("https://localhost:8443/vo-webservices/").unwrap(),
+            ("localhost".into(), 8443, "/vo-webservices/".into())
+        );
+        assert_eq!(
+            parse_url("https://example.org").unwrap(),
+            ("example.org".into(), 443, "/".into())
+        );
+        assert_eq!(
+            parse_url("https://[::1]:9/x").unwrap(),
+            ("::1".into(), 9, "/x".into())
+        );
         assert!(parse_url("http://x/").is_err());
         assert!(parse_url("https://:80/").is_err());
     }

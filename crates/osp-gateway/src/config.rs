@@ -93,7 +93,10 @@ impl GatewayConfig {
 
     /// The sandbox a certificate OIN's requests run in.
     pub fn sandbox_for(&self, certificaat_oin: &str) -> &str {
-        self.sandboxes.get(certificaat_oin).map(String::as_str).unwrap_or(&self.default_sandbox)
+        self.sandboxes
+            .get(certificaat_oin)
+            .map(String::as_str)
+            .unwrap_or(&self.default_sandbox)
     }
 }
 
@@ -110,7 +113,8 @@ mod tests {
         assert_eq!(c.limits.idle_timeout, Duration::from_secs(60));
         assert_eq!(c.duo_oin, "00000001800866472000");
         assert_eq!(c.sandbox_for("00000003123456780000"), "default");
-        c.sandboxes.insert("00000003123456780000".into(), "vendor-b".into());
+        c.sandboxes
+            .insert("00000003123456780000".into(), "vendor-b".into());
         assert_eq!(c.sandbox_for("00000003123456780000"), "vendor-b");
         assert!(c.admin.unwrap().ip().is_loopback());
     }

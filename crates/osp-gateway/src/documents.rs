@@ -16,7 +16,10 @@ const WSDL_DEFAULT_BASE: &str = "https://localhost:8443/vo-webservices/";
 pub(crate) fn get<B>(req: &Request<B>) -> Response<Full<Bytes>> {
     let path = req.uri().path();
     let query = req.uri().query().unwrap_or_default();
-    let Some(rest) = path.strip_prefix(SOAP_PREFIX).map(|r| r.trim_start_matches('/')) else {
+    let Some(rest) = path
+        .strip_prefix(SOAP_PREFIX)
+        .map(|r| r.trim_start_matches('/'))
+    else {
         return plain(StatusCode::NOT_FOUND, "niet gevonden\n");
     };
     if let Some(file) = rest.strip_prefix("xsd/") {
@@ -25,13 +28,18 @@ pub(crate) fn get<B>(req: &Request<B>) -> Response<Full<Bytes>> {
             None => plain(StatusCode::NOT_FOUND, "onbekend XSD\n"),
         };
     }
-    let wants_wsdl = query.split('&').any(|p| p.eq_ignore_ascii_case("wsdl") || p.to_ascii_lowercase().starts_with("wsdl="));
+    let wants_wsdl = query
+        .split('&')
+        .any(|p| p.eq_ignore_ascii_case("wsdl") || p.to_ascii_lowercase().starts_with("wsdl="));
     match (Contract::from_name(rest.trim_end_matches('/')), wants_wsdl) {
         (Some(c), true) => match osp_model::files::wsdl(c) {
             Some(text) => xml(with_base(text, host(req))),
             None => plain(StatusCode::NOT_FOUND, "geen WSDL voor dit contract\n"),
         },
-        (Some(_), false) => plain(StatusCode::METHOD_NOT_ALLOWED, "gebruik POST voor SOAP of ?wsdl voor de WSDL\n"),
+        (Some(_), false) => plain(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "gebruik POST voor SOAP of ?wsdl voor de WSDL\n",
+        ),
         (None, _) => plain(StatusCode::NOT_FOUND, "onbekend contract\n"),
     }
 }
@@ -41,7 +49,8 @@ fn host<B>(req: &Request<B>) -> Option<&str> {
     let h = req.headers().get(HOST)?.to_str().ok()?;
     let ok = !h.is_empty()
         && h.len() <= 255
-        && h.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
+        && h.bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'));
     ok.then_some(h)
 }
 
@@ -55,7 +64,10 @@ fn with_base(wsdl: &str, host: Option<&str>) -> String {
 
 fn xml(text: String) -> Response<Full<Bytes>> {
     let mut r = Response::new(Full::new(Bytes::from(text)));
-    r.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("text/xml; charset=UTF-8"));
+    r.headers_mut().insert(
+        CONTENT_TYPE,
+        HeaderValue::from_static("text/xml; charset=UTF-8"),
+    );
     r
 }
 
@@ -66,9 +78,16 @@ mod tests {
     #[test]
     fn address_follows_host() {
         let w = format!("<soap:address location=\"{WSDL_DEFAULT_BASE}X\"/>");
-        assert_eq!(with_base(&w, Some("127.0.0.1:9999")), "<soap:address location=\"https://127.0.0.1:9999/vo-webservices/X\"/>");
+        assert_eq!(
+            with_base(&w, Some("127.0.0.1:9999")),
+            "<soap:address location=\"https://127.0.0.1:9999/vo-webservices/X\"/>"
+        );
         assert_eq!(with_base(&w, None), w);
-        let req = Request::builder().uri("/x").header(HOST, "evil\"host").body(()).unwrap();
+        let req = Request::builder()
+            .uri("/x")
+            .header(HOST, "evil\"host")
+            .body(())
+            .unwrap();
         assert_eq!(host(&req), None);
     }
 }

@@ -78,13 +78,20 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Envelope, Fault> {
                     if !enc.eq_ignore_ascii_case("utf-8") {
                         return Err(Fault::new(
                             FaultCode::DK0009,
-                            format!("XML-declaratie noemt encoding {enc}; alleen UTF-8 is toegestaan"),
+                            format!(
+                                "XML-declaratie noemt encoding {enc}; alleen UTF-8 is toegestaan"
+                            ),
                         ));
                     }
                 }
             }
             Event::DocType(_) => {
-                return Err(located(FaultCode::DK0004, text, before, "DTD is niet toegestaan"));
+                return Err(located(
+                    FaultCode::DK0004,
+                    text,
+                    before,
+                    "DTD is niet toegestaan",
+                ));
             }
             Event::GeneralRef(r) => {
                 let resolved_char = if r.is_char_ref() {
@@ -100,7 +107,12 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Envelope, Fault> {
                     }
                 };
                 let Some(c) = resolved_char else {
-                    return Err(located(FaultCode::DK0004, text, before, "onbekende entiteit of tekenverwijzing"));
+                    return Err(located(
+                        FaultCode::DK0004,
+                        text,
+                        before,
+                        "onbekende entiteit of tekenverwijzing",
+                    ));
                 };
                 if capture != Capture::None {
                     captured.push(c);
@@ -110,9 +122,19 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Envelope, Fault> {
                 if capture != Capture::None {
                     captured.push_str(&t.xml10_content());
                 } else if in_body && depth == 2 && !t.xml10_content().trim().is_empty() {
-                    return Err(located(FaultCode::DK0004, text, before, "tekst direct in soap:Body"));
+                    return Err(located(
+                        FaultCode::DK0004,
+                        text,
+                        before,
+                        "tekst direct in soap:Body",
+                    ));
                 } else if depth <= 1 && !t.xml10_content().trim().is_empty() && depth == 1 {
-                    return Err(located(FaultCode::DK0001, text, before, "tekst direct in soap:Envelope"));
+                    return Err(located(
+                        FaultCode::DK0001,
+                        text,
+                        before,
+                        "tekst direct in soap:Envelope",
+                    ));
                 }
             }
             Event::CData(c) => {
@@ -123,7 +145,14 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Envelope, Fault> {
             Event::Start(ref e) | Event::Empty(ref e) => {
                 let empty = matches!(event, Event::Empty(_));
                 let local = e.local_name().as_ref().to_string();
-                let ns = ns.map_err(|p| located(FaultCode::DK0004, text, before, &format!("namespace-prefix {p} is niet gedeclareerd")))?;
+                let ns = ns.map_err(|p| {
+                    located(
+                        FaultCode::DK0004,
+                        text,
+                        before,
+                        &format!("namespace-prefix {p} is niet gedeclareerd"),
+                    )
+                })?;
                 let level = depth + 1;
                 if level > max_depth {
                     return Err(located(
@@ -136,15 +165,24 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Envelope, Fault> {
                 match level {
                     1 => {
                         if ns.as_deref() == Some(SOAP12_NS) {
-                            return Err(Fault::new(FaultCode::DK0001, "SOAP 1.2 wordt niet ondersteund; gebruik SOAP 1.1"));
+                            return Err(Fault::new(
+                                FaultCode::DK0001,
+                                "SOAP 1.2 wordt niet ondersteund; gebruik SOAP 1.1",
+                            ));
                         }
                         if ns.as_deref() != Some(SOAP11_NS) || local != "Envelope" {
-                            return Err(Fault::new(FaultCode::DK0001, "het document is geen SOAP 1.1-envelope"));
+                            return Err(Fault::new(
+                                FaultCode::DK0001,
+                                "het document is geen SOAP 1.1-envelope",
+                            ));
                         }
                     }
                     2 => {
                         if ns.as_deref() != Some(SOAP11_NS) {
-                            return Err(Fault::new(FaultCode::DK0001, format!("onverwacht element {local} in soap:Envelope")));
+                            return Err(Fault::new(
+                                FaultCode::DK0001,
+                                format!("onverwacht element {local} in soap:Envelope"),
+                            ));
                         }
                         match local.as_str() {
                             "Header" if !seen_header && !seen_body => {
@@ -167,7 +205,10 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Envelope, Fault> {
                                     .collect();
                             }
                             _ => {
-                                return Err(Fault::new(FaultCode::DK0001, format!("onverwacht element soap:{local} in soap:Envelope")));
+                                return Err(Fault::new(
+                                    FaultCode::DK0001,
+                                    format!("onverwacht element soap:{local} in soap:Envelope"),
+                                ));
                             }
                         }
                     }
@@ -211,7 +252,12 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Envelope, Fault> {
                     }
                     3 if in_body => {
                         if root.is_some() {
-                            return Err(located(FaultCode::DK0004, text, before, "soap:Body bevat meer dan één element"));
+                            return Err(located(
+                                FaultCode::DK0004,
+                                text,
+                                before,
+                                "soap:Body bevat meer dan één element",
+                            ));
                         }
                         let tag_end = pos(&reader);
                         root = Some((ns.unwrap_or_default(), local, before, tag_end));
@@ -249,7 +295,11 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Envelope, Fault> {
             }
             Event::Eof => {
                 if depth != 0 {
-                    return Err(malformed(text, before, "document eindigt binnen een element"));
+                    return Err(malformed(
+                        text,
+                        before,
+                        "document eindigt binnen een element",
+                    ));
                 }
                 break;
             }
@@ -260,10 +310,18 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Envelope, Fault> {
         return Err(Fault::new(FaultCode::DK0001, "soap:Body ontbreekt"));
     }
     let (Some((body_ns, body_local, start, tag_end)), Some(end)) = (root, root_end) else {
-        return Err(Fault::new(FaultCode::DK0004, "soap:Body bevat geen element"));
+        return Err(Fault::new(
+            FaultCode::DK0004,
+            "soap:Body bevat geen element",
+        ));
     };
     let body_xml = standalone_body(text, start, tag_end, end, &body_bindings);
-    Ok(Envelope { wsa, body_ns, body_local, body_xml })
+    Ok(Envelope {
+        wsa,
+        body_ns,
+        body_local,
+        body_xml,
+    })
 }
 
 fn store(wsa: &mut WsaHeaders, cap: Capture, value: String) {
@@ -288,7 +346,11 @@ fn standalone_body(
     let rest = text.get(tag_end..end).unwrap_or_default();
     let before = text.get(..start).unwrap_or_default();
     let newlines = before.bytes().filter(|b| *b == b'\n').count();
-    let col = before.rsplit('\n').next().map(|s| s.chars().count()).unwrap_or(0);
+    let col = before
+        .rsplit('\n')
+        .next()
+        .map(|s| s.chars().count())
+        .unwrap_or(0);
     let own = declared_prefixes(tag);
     let mut extra = String::new();
     for (prefix, ns) in bindings {
@@ -300,7 +362,11 @@ fn standalone_body(
             None => extra.push_str(&format!(" xmlns=\"{}\"", escape(ns))),
         }
     }
-    let close = if tag.ends_with("/>") { tag.len() - 2 } else { tag.len().saturating_sub(1) };
+    let close = if tag.ends_with("/>") {
+        tag.len() - 2
+    } else {
+        tag.len().saturating_sub(1)
+    };
     let mut out = String::with_capacity(newlines + col + tag.len() + extra.len() + rest.len());
     out.extend(std::iter::repeat_n('\n', newlines));
     out.extend(std::iter::repeat_n(' ', col));
@@ -317,7 +383,10 @@ fn declared_prefixes(tag: &str) -> Vec<Option<String>> {
         .trim_start_matches('<')
         .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
         .unwrap_or(0);
-    let inner = tag.trim_start_matches('<').trim_end_matches('>').trim_end_matches('/');
+    let inner = tag
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .trim_end_matches('/');
     let start = quick_xml::events::BytesStart::from_content(inner, name_len);
     start
         .attributes()
@@ -361,7 +430,12 @@ fn located(code: FaultCode, text: &str, offset: usize, melding: &str) -> Fault {
 }
 
 fn malformed(text: &str, offset: usize, detail: &str) -> Fault {
-    let mut f = located(FaultCode::DK0004, text, offset, &format!("XML is niet welgevormd: {detail}"));
+    let mut f = located(
+        FaultCode::DK0004,
+        text,
+        offset,
+        &format!("XML is niet welgevormd: {detail}"),
+    );
     f.omschrijving = "XML is niet welgevormd".to_string();
     f
 }
@@ -450,20 +524,45 @@ mod tests {
     #[test]
     fn parses_the_spec_example() {
         let env = parse(EXAMPLE, 64).unwrap();
-        assert_eq!(env.wsa.to.as_deref(), Some("http://www.w3.org/2005/08/addressing/anonymous?oin=00000001800866472000"));
-        assert_eq!(env.wsa.message_id.as_deref(), Some("urn:uuid:6f1c2a5e-0b7d-4e7a-9a51-3c2d8e4f1a01"));
+        assert_eq!(
+            env.wsa.to.as_deref(),
+            Some("http://www.w3.org/2005/08/addressing/anonymous?oin=00000001800866472000")
+        );
+        assert_eq!(
+            env.wsa.message_id.as_deref(),
+            Some("urn:uuid:6f1c2a5e-0b7d-4e7a-9a51-3c2d8e4f1a01")
+        );
         assert_eq!(
             env.wsa.from,
-            Some(Some("http://www.w3.org/2005/08/addressing/anonymous?oin=0000000700099AA00000".into()))
+            Some(Some(
+                "http://www.w3.org/2005/08/addressing/anonymous?oin=0000000700099AA00000".into()
+            ))
         );
         assert_eq!(env.body_local, "aanleverenInschrijvingVO_Request");
-        assert_eq!(env.body_ns, "http://duo.nl/schema/DUO_VOAanlevering_InschrijvingVO_V1");
+        assert_eq!(
+            env.body_ns,
+            "http://duo.nl/schema/DUO_VOAanlevering_InschrijvingVO_V1"
+        );
         // line numbers match: the root starts on the same line and column as in the envelope
-        let root_line = EXAMPLE.lines().position(|l| l.contains("<ins:aanleverenInschrijvingVO_Request")).unwrap();
-        let body_line = env.body_xml.lines().position(|l| l.contains("<ins:aanleverenInschrijvingVO_Request")).unwrap();
+        let root_line = EXAMPLE
+            .lines()
+            .position(|l| l.contains("<ins:aanleverenInschrijvingVO_Request"))
+            .unwrap();
+        let body_line = env
+            .body_xml
+            .lines()
+            .position(|l| l.contains("<ins:aanleverenInschrijvingVO_Request"))
+            .unwrap();
         assert_eq!(root_line, body_line);
-        let brin_env = EXAMPLE.lines().position(|l| l.contains("<bas:brin>")).unwrap();
-        let brin_body = env.body_xml.lines().position(|l| l.contains("<bas:brin>")).unwrap();
+        let brin_env = EXAMPLE
+            .lines()
+            .position(|l| l.contains("<bas:brin>"))
+            .unwrap();
+        let brin_body = env
+            .body_xml
+            .lines()
+            .position(|l| l.contains("<bas:brin>"))
+            .unwrap();
         assert_eq!(brin_env, brin_body);
         assert_eq!(
             EXAMPLE.lines().nth(root_line).unwrap().find('<'),
@@ -481,7 +580,10 @@ mod tests {
                 _ => {}
             }
         }
-        assert!(env.body_xml.trim_end().ends_with("</ins:aanleverenInschrijvingVO_Request>"));
+        assert!(env
+            .body_xml
+            .trim_end()
+            .ends_with("</ins:aanleverenInschrijvingVO_Request>"));
     }
 
     fn env(header: &str, body: &str) -> String {
@@ -493,17 +595,43 @@ mod tests {
     #[test]
     fn envelope_errors() {
         let code = |t: &str| parse(t, 64).unwrap_err().code;
-        assert_eq!(code(&format!("<s:Envelope xmlns:s=\"{SOAP12_NS}\"><s:Body/></s:Envelope>")), FaultCode::DK0001);
+        assert_eq!(
+            code(&format!(
+                "<s:Envelope xmlns:s=\"{SOAP12_NS}\"><s:Body/></s:Envelope>"
+            )),
+            FaultCode::DK0001
+        );
         assert_eq!(code("<Envelope><Body/></Envelope>"), FaultCode::DK0001);
-        assert_eq!(code(&format!("<s:Envelope xmlns:s=\"{SOAP11_NS}\"><s:Header/></s:Envelope>")), FaultCode::DK0001);
-        assert_eq!(code(&format!("<s:Envelope xmlns:s=\"{SOAP11_NS}\"><s:Body><a/></s:Body>")), FaultCode::DK0004);
-        assert_eq!(code(&format!("<s:Envelope xmlns:s=\"{SOAP11_NS}\"><s:Body><a></b></s:Body></s:Envelope>")), FaultCode::DK0004);
+        assert_eq!(
+            code(&format!(
+                "<s:Envelope xmlns:s=\"{SOAP11_NS}\"><s:Header/></s:Envelope>"
+            )),
+            FaultCode::DK0001
+        );
+        assert_eq!(
+            code(&format!(
+                "<s:Envelope xmlns:s=\"{SOAP11_NS}\"><s:Body><a/></s:Body>"
+            )),
+            FaultCode::DK0004
+        );
+        assert_eq!(
+            code(&format!(
+                "<s:Envelope xmlns:s=\"{SOAP11_NS}\"><s:Body><a></b></s:Body></s:Envelope>"
+            )),
+            FaultCode::DK0004
+        );
         assert_eq!(code(&format!("<!DOCTYPE x [<!ENTITY e \"x\">]><s:Envelope xmlns:s=\"{SOAP11_NS}\"><s:Body><a/></s:Body></s:Envelope>")), FaultCode::DK0004);
         assert_eq!(code(&env("", "<a>&e;</a>")), FaultCode::DK0004);
         assert_eq!(code(&env("", "<a/><b/>")), FaultCode::DK0004);
         assert_eq!(code(&env("", "")), FaultCode::DK0004);
         assert_eq!(code(&env("", "<p:a/>")), FaultCode::DK0004);
-        assert_eq!(code(&format!("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>{}", env("", "<a/>"))), FaultCode::DK0009);
+        assert_eq!(
+            code(&format!(
+                "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>{}",
+                env("", "<a/>")
+            )),
+            FaultCode::DK0009
+        );
         let deep = format!("{}{}", "<x>".repeat(70), "</x>".repeat(70));
         let f = parse(&env("", &deep), 64).unwrap_err();
         assert_eq!(f.code, FaultCode::DK0004);
@@ -529,10 +657,22 @@ mod tests {
     #[test]
     fn wrap_request_round_trips() {
         let body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<x:r xmlns:x=\"urn:x\"/>";
-        let text = wrap_request(body, Operation::AanleverenInschrijvingVO, "0000000700099AA00000", osp_model::DUO_OIN, "6f1c2a5e-0b7d-4e7a-9a51-3c2d8e4f1a01");
+        let text = wrap_request(
+            body,
+            Operation::AanleverenInschrijvingVO,
+            "0000000700099AA00000",
+            osp_model::DUO_OIN,
+            "6f1c2a5e-0b7d-4e7a-9a51-3c2d8e4f1a01",
+        );
         let e = parse(&text, 64).unwrap();
-        assert_eq!(e.wsa.action.as_deref(), Some(Operation::AanleverenInschrijvingVO.action().as_str()));
-        assert_eq!(e.wsa.message_id.as_deref(), Some("urn:uuid:6f1c2a5e-0b7d-4e7a-9a51-3c2d8e4f1a01"));
+        assert_eq!(
+            e.wsa.action.as_deref(),
+            Some(Operation::AanleverenInschrijvingVO.action().as_str())
+        );
+        assert_eq!(
+            e.wsa.message_id.as_deref(),
+            Some("urn:uuid:6f1c2a5e-0b7d-4e7a-9a51-3c2d8e4f1a01")
+        );
         assert_eq!(e.body_local, "r");
         let resp = wrap_response("<?xml version=\"1.0\"?><r/>", None);
         assert!(resp.contains("<soap:Body><r/></soap:Body>"));

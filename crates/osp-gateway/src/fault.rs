@@ -137,7 +137,12 @@ pub struct Fault {
 impl Fault {
     /// A fault with a description and no locations.
     pub fn new(code: FaultCode, omschrijving: impl Into<String>) -> Fault {
-        Fault { code, omschrijving: omschrijving.into(), locaties: Vec::new(), faultstring: None }
+        Fault {
+            code,
+            omschrijving: omschrijving.into(),
+            locaties: Vec::new(),
+            faultstring: None,
+        }
     }
 
     /// Adds locations (capped at [`MAX_LOCATIES`]).
@@ -149,7 +154,9 @@ impl Fault {
 
     /// The faultstring actually sent.
     pub fn faultstring(&self) -> &str {
-        self.faultstring.as_deref().unwrap_or(self.code.faultstring())
+        self.faultstring
+            .as_deref()
+            .unwrap_or(self.code.faultstring())
     }
 
     /// HTTP status: 413 for an oversized body, else 500 as SOAP 1.1 requires for faults.
@@ -226,7 +233,12 @@ mod tests {
 
     #[test]
     fn locaties_are_capped() {
-        let l = Locatie { regel: 1, kolom: 1, pad: String::new(), melding: String::new() };
+        let l = Locatie {
+            regel: 1,
+            kolom: 1,
+            pad: String::new(),
+            melding: String::new(),
+        };
         let f = Fault::new(FaultCode::DK0004, "x").with_locaties(vec![l; 80]);
         assert_eq!(f.locaties.len(), MAX_LOCATIES);
     }

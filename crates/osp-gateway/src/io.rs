@@ -33,7 +33,11 @@ pub struct Activity {
 impl Activity {
     /// A fresh connection: idle since now.
     pub fn new() -> Activity {
-        Activity { in_flight: 0, pending_since: None, last_done: Instant::now() }
+        Activity {
+            in_flight: 0,
+            pending_since: None,
+            last_done: Instant::now(),
+        }
     }
 
     /// A request's headers are complete and it is being handled.
@@ -106,15 +110,26 @@ pub struct TrackedIo<T> {
 impl<T> TrackedIo<T> {
     /// Wraps `inner`, reporting reads to `activity` and header-timer starts to `wake`.
     pub fn new(inner: T, activity: Arc<Mutex<Activity>>, wake: Arc<Notify>) -> TrackedIo<T> {
-        TrackedIo { inner, activity, wake }
+        TrackedIo {
+            inner,
+            activity,
+            wake,
+        }
     }
 }
 
 impl<T: AsyncRead + Unpin> AsyncRead for TrackedIo<T> {
-    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
         let before = buf.filled().len();
         let res = Pin::new(&mut self.inner).poll_read(cx, buf);
-        if matches!(res, Poll::Ready(Ok(()))) && buf.filled().len() > before && Activity::read_bytes(&self.activity) {
+        if matches!(res, Poll::Ready(Ok(())))
+            && buf.filled().len() > before
+            && Activity::read_bytes(&self.activity)
+        {
             self.wake.notify_one();
         }
         res
@@ -122,7 +137,11 @@ impl<T: AsyncRead + Unpin> AsyncRead for TrackedIo<T> {
 }
 
 impl<T: AsyncWrite + Unpin> AsyncWrite for TrackedIo<T> {
-    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, data: &[u8]) -> Poll<io::Result<usize>> {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        data: &[u8],
+    ) -> Poll<io::Result<usize>> {
         Pin::new(&mut self.inner).poll_write(cx, data)
     }
 
@@ -134,7 +153,11 @@ impl<T: AsyncWrite + Unpin> AsyncWrite for TrackedIo<T> {
         Pin::new(&mut self.inner).poll_shutdown(cx)
     }
 
-    fn poll_write_vectored(mut self: Pin<&mut Self>, cx: &mut Context<'_>, bufs: &[io::IoSlice<'_>]) -> Poll<io::Result<usize>> {
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
         Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
     }
 
@@ -154,7 +177,10 @@ mod tests {
         assert_eq!(Activity::expired(&a, ms(50), ms(0)), Some(Expiry::Idle));
         assert!(Activity::read_bytes(&a));
         assert!(!Activity::read_bytes(&a));
-        assert_eq!(Activity::expired(&a, ms(0), ms(1000)), Some(Expiry::HeaderTimeout));
+        assert_eq!(
+            Activity::expired(&a, ms(0), ms(1000)),
+            Some(Expiry::HeaderTimeout)
+        );
         assert_eq!(Activity::expired(&a, ms(1000), ms(0)), None);
         Activity::begin(&a);
         assert_eq!(Activity::expired(&a, ms(0), ms(0)), None);

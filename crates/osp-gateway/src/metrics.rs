@@ -8,8 +8,9 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 /// Upper bounds (seconds) of the latency histogram buckets.
-pub const LATENCY_BUCKETS: [f64; 12] =
-    [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0];
+pub const LATENCY_BUCKETS: [f64; 12] = [
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
+];
 
 /// Counters shared by the listeners; cheap to update from every request.
 #[derive(Debug, Default)]
@@ -27,7 +28,8 @@ impl Metrics {
     /// Records one SOAP request: contract (or `-`), outcome and fault code (or empty).
     pub fn request(&self, contract: &str, outcome: &str, fault: &str, elapsed: Duration) {
         if let Ok(mut map) = self.requests.lock() {
-            *map.entry((contract.to_string(), outcome.to_string(), fault.to_string())).or_insert(0) += 1;
+            *map.entry((contract.to_string(), outcome.to_string(), fault.to_string()))
+                .or_insert(0) += 1;
         }
         let secs = elapsed.as_secs_f64();
         for (i, bound) in LATENCY_BUCKETS.iter().enumerate() {
@@ -71,7 +73,10 @@ impl Metrics {
         self.requests
             .lock()
             .ok()
-            .and_then(|m| m.get(&(contract.to_string(), outcome.to_string(), fault.to_string())).copied())
+            .and_then(|m| {
+                m.get(&(contract.to_string(), outcome.to_string(), fault.to_string()))
+                    .copied()
+            })
             .unwrap_or(0)
     }
 
@@ -99,7 +104,10 @@ impl Metrics {
             );
         }
         let count = self.latency_count.load(Ordering::Relaxed);
-        let _ = writeln!(s, "osp_request_duration_seconds_bucket{{le=\"+Inf\"}} {count}");
+        let _ = writeln!(
+            s,
+            "osp_request_duration_seconds_bucket{{le=\"+Inf\"}} {count}"
+        );
         let sum = self.latency_sum_micros.load(Ordering::Relaxed) as f64 / 1e6;
         let _ = writeln!(s, "osp_request_duration_seconds_sum {sum}");
         let _ = writeln!(s, "osp_request_duration_seconds_count {count}");
@@ -111,7 +119,9 @@ impl Metrics {
 }
 
 fn label(v: &str) -> String {
-    v.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
+    v.replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
 }
 
 #[cfg(test)]
@@ -121,8 +131,18 @@ mod tests {
     #[test]
     fn renders_counters_and_histogram() {
         let m = Metrics::default();
-        m.request("DUO_VOAanlevering_InschrijvingVO_V1", "fault", "DK0004", Duration::from_millis(3));
-        m.request("DUO_VOAanlevering_InschrijvingVO_V1", "fault", "DK0004", Duration::from_secs(9));
+        m.request(
+            "DUO_VOAanlevering_InschrijvingVO_V1",
+            "fault",
+            "DK0004",
+            Duration::from_millis(3),
+        );
+        m.request(
+            "DUO_VOAanlevering_InschrijvingVO_V1",
+            "fault",
+            "DK0004",
+            Duration::from_secs(9),
+        );
         m.connection_opened();
         m.handshake_failed();
         let t = m.render();
@@ -131,6 +151,9 @@ mod tests {
         assert!(t.contains("osp_request_duration_seconds_bucket{le=\"+Inf\"} 2"));
         assert!(t.contains("osp_open_connections 1"));
         assert!(t.contains("osp_tls_handshake_failures_total 1"));
-        assert_eq!(m.requests("DUO_VOAanlevering_InschrijvingVO_V1", "fault", "DK0004"), 2);
+        assert_eq!(
+            m.requests("DUO_VOAanlevering_InschrijvingVO_V1", "fault", "DK0004"),
+            2
+        );
     }
 }

@@ -57,7 +57,9 @@ pub(crate) async fn soap(
     if let Ok(oin) = peer.as_ref() {
         span.record("oin", oin.as_str());
     }
-    let outcome = process(&shared, &peer, path_contract, &headers, body).instrument(span.clone()).await;
+    let outcome = process(&shared, &peer, path_contract, &headers, body)
+        .instrument(span.clone())
+        .await;
     let elapsed = started.elapsed();
     let contract = outcome.contract.map(Contract::name).unwrap_or("-");
     let fault = outcome.fault.map(FaultCode::code).unwrap_or("");
@@ -66,16 +68,27 @@ pub(crate) async fn soap(
     span.record("fault", fault);
     span.record("duration_us", elapsed.as_micros() as u64);
     span.in_scope(|| tracing::info!("soap request handled"));
-    shared.metrics.request(contract, outcome.label, fault, elapsed);
+    shared
+        .metrics
+        .request(contract, outcome.label, fault, elapsed);
     let mut resp = Response::new(Full::new(Bytes::from(outcome.body)));
     *resp.status_mut() = outcome.status;
-    resp.headers_mut().insert(CONTENT_TYPE, hyper::header::HeaderValue::from_static("text/xml; charset=UTF-8"));
+    resp.headers_mut().insert(
+        CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("text/xml; charset=UTF-8"),
+    );
     resp
 }
 
-fn fault_outcome(fault: Fault, addressing: Option<&ResponseAddressing>, contract: Option<Contract>, oversized: bool) -> Outcome {
+fn fault_outcome(
+    fault: Fault,
+    addressing: Option<&ResponseAddressing>,
+    contract: Option<Contract>,
+    oversized: bool,
+) -> Outcome {
     tracing::debug!(code = fault.code.code(), omschrijving = %fault.omschrijving, "fault");
-    let status = StatusCode::from_u16(fault.http_status(oversized)).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status = StatusCode::from_u16(fault.http_status(oversized))
+        .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     Outcome {
         status,
         body: envelope::wrap_response(&fault.to_xml(), addressing),
@@ -96,17 +109,32 @@ async fn process(
     // 1. TLS identity
     let cert_oin = match peer.as_ref() {
         Ok(oin) => oin.clone(),
-        Err(e) => return fault_outcome(Fault::new(FaultCode::EK0030, e.to_string()), None, path_contract, false),
+        Err(e) => {
+            return fault_outcome(
+                Fault::new(FaultCode::EK0030, e.to_string()),
+                None,
+                path_contract,
+                false,
+            )
+        }
     };
     if shared.is_shutting_down() {
-        return fault_outcome(Fault::new(FaultCode::DK0051, "osp wordt afgesloten"), None, path_contract, false);
+        return fault_outcome(
+            Fault::new(FaultCode::DK0051, "osp wordt afgesloten"),
+            None,
+            path_contract,
+            false,
+        );
     }
     // 2. envelope: transport-level checks first
     if let Some(f) = content_type_fault(headers) {
         return fault_outcome(f, None, path_contract, false);
     }
     let too_large = || {
-        Fault::new(FaultCode::DK0004, format!("bericht is groter dan {} bytes", limits.max_body_bytes))
+        Fault::new(
+            FaultCode::DK0004,
+            format!("bericht is groter dan {} bytes", limits.max_body_bytes),
+        )
     };
     let declared = headers
         .get(CONTENT_LENGTH)
@@ -115,17 +143,34 @@ async fn process(
     if declared.is_some_and(|n| n > limits.max_body_bytes as u64) {
         return fault_outcome(too_large(), None, path_contract, true);
     }
-    let read = tokio::time::timeout(limits.idle_timeout, Limited::new(body, limits.max_body_bytes).collect()).await;
+    let read = tokio::time::timeout(
+        limits.idle_timeout,
+        Limited::new(body, limits.max_body_bytes).collect(),
+    )
+    .await;
     let bytes = match read {
         Ok(Ok(b)) => b.to_bytes(),
         Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
             return fault_outcome(too_large(), None, path_contract, true)
         }
         Ok(Err(e)) => {
-            return fault_outcome(Fault::new(FaultCode::DK0004, format!("bericht onvolledig ontvangen: {e}")), None, path_contract, false)
+            return fault_outcome(
+                Fault::new(
+                    FaultCode::DK0004,
+                    format!("bericht onvolledig ontvangen: {e}"),
+                ),
+                None,
+                path_contract,
+                false,
+            )
         }
         Err(_) => {
-            return fault_outcome(Fault::new(FaultCode::DK0004, "bericht niet op tijd ontvangen"), None, path_contract, false)
+            return fault_outcome(
+                Fault::new(FaultCode::DK0004, "bericht niet op tijd ontvangen"),
+                None,
+                path_contract,
+                false,
+            )
         }
     };
     if let Err((f, oversized)) = crate::validation::guard(&bytes, &limits) {
@@ -135,7 +180,10 @@ async fn process(
         Ok(t) => t.strip_prefix('\u{feff}').unwrap_or(t),
         Err(e) => {
             return fault_outcome(
-                Fault::new(FaultCode::DK0009, format!("ongeldige UTF-8 op byte {}", e.valid_up_to())),
+                Fault::new(
+                    FaultCode::DK0009,
+                    format!("ongeldige UTF-8 op byte {}", e.valid_up_to()),
+                ),
                 None,
                 path_contract,
                 false,
@@ -155,7 +203,13 @@ async fn process(
     tracing::Span::current().record("from_oin", addressing.from_oin.as_str());
     let fault_addr = response_addressing(shared, &addressing, WSA_FAULT_ACTION);
     // 4. SOAPAction = wsa:Action = body root (= path contract)
-    let operation = match agree(headers, &addressing, &env.body_ns, &env.body_local, path_contract) {
+    let operation = match agree(
+        headers,
+        &addressing,
+        &env.body_ns,
+        &env.body_local,
+        path_contract,
+    ) {
         Ok(op) => op,
         Err(f) => return fault_outcome(f, Some(&fault_addr), path_contract, false),
     };
@@ -167,14 +221,21 @@ async fn process(
     let message_id = addressing.message_id.clone();
     let joined = tokio::task::spawn_blocking(move || {
         let service = &shared2.service;
-        if cert_oin != from_oin && !service.mandated(cert_oin.as_str(), from_oin.as_str(), contract) {
+        if cert_oin != from_oin && !service.mandated(cert_oin.as_str(), from_oin.as_str(), contract)
+        {
             return Err(Fault::new(
                 FaultCode::DK0002,
-                format!("{cert_oin} heeft geen machtiging van {from_oin} voor {}", contract.name()),
+                format!(
+                    "{cert_oin} heeft geen machtiging van {from_oin} voor {}",
+                    contract.name()
+                ),
             ));
         }
         if let Err(locaties) = shared2.validator.validate(contract, &body_xml) {
-            return Err(Fault::new(FaultCode::DK0004, "het bericht voldoet niet aan het XSD").with_locaties(locaties));
+            return Err(
+                Fault::new(FaultCode::DK0004, "het bericht voldoet niet aan het XSD")
+                    .with_locaties(locaties),
+            );
         }
         let delivery = Delivery {
             sandbox: shared2.config.sandbox_for(cert_oin.as_str()),
@@ -230,7 +291,10 @@ fn service_fault(e: ServiceError) -> Fault {
         }
         ServiceError::Intern(detail) => {
             tracing::error!(%detail, "register failed");
-            Fault::new(FaultCode::DK0050, "interne fout bij de afhandeling; er is niets opgeslagen")
+            Fault::new(
+                FaultCode::DK0050,
+                "interne fout bij de afhandeling; er is niets opgeslagen",
+            )
         }
         ServiceError::Onbeschikbaar(detail) => Fault::new(FaultCode::DK0051, detail),
     }
@@ -245,14 +309,20 @@ fn content_type_fault(headers: &HeaderMap) -> Option<Fault> {
     let mut parts = ct.split(';');
     let media = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
     if media == "application/soap+xml" {
-        return Some(Fault::new(FaultCode::DK0001, "SOAP 1.2 (application/soap+xml) wordt niet ondersteund"));
+        return Some(Fault::new(
+            FaultCode::DK0001,
+            "SOAP 1.2 (application/soap+xml) wordt niet ondersteund",
+        ));
     }
     for p in parts {
         if let Some((k, v)) = p.split_once('=') {
             if k.trim().eq_ignore_ascii_case("charset") {
                 let v = v.trim().trim_matches('"');
                 if !v.eq_ignore_ascii_case("utf-8") {
-                    return Some(Fault::new(FaultCode::DK0009, format!("charset {v} in Content-Type; alleen UTF-8 is toegestaan")));
+                    return Some(Fault::new(
+                        FaultCode::DK0009,
+                        format!("charset {v} in Content-Type; alleen UTF-8 is toegestaan"),
+                    ));
                 }
             }
         }
@@ -276,7 +346,10 @@ fn agree(
         .filter(|v| !v.is_empty())
         .ok_or_else(|| dk3("HTTP-header SOAPAction ontbreekt".into()))?;
     if soap_action != a.action.trim() {
-        return Err(dk3(format!("SOAPAction {soap_action} is niet gelijk aan wsa:Action {}", a.action)));
+        return Err(dk3(format!(
+            "SOAPAction {soap_action} is niet gelijk aan wsa:Action {}",
+            a.action
+        )));
     }
     let op = Operation::from_action(soap_action)
         .ok_or_else(|| dk3(format!("onbekende SOAPAction {soap_action}")))?;
@@ -287,7 +360,11 @@ fn agree(
     }
     if let Some(c) = path_contract {
         if c != op.contract() {
-            return Err(dk3(format!("operatie {} hoort niet bij contract {}", op.name(), c.name())));
+            return Err(dk3(format!(
+                "operatie {} hoort niet bij contract {}",
+                op.name(),
+                c.name()
+            )));
         }
     }
     Ok(op)

@@ -119,7 +119,10 @@ pub struct Gateway;
 
 impl Gateway {
     /// Binds the SOAP and admin listeners and serves with osp-model's XSD validator.
-    pub async fn start(config: GatewayConfig, service: Arc<dyn Service>) -> Result<RunningGateway, GatewayError> {
+    pub async fn start(
+        config: GatewayConfig,
+        service: Arc<dyn Service>,
+    ) -> Result<RunningGateway, GatewayError> {
         Gateway::start_extended(config, service, Extras::default()).await
     }
 
@@ -129,7 +132,8 @@ impl Gateway {
         service: Arc<dyn Service>,
         extras: Extras,
     ) -> Result<RunningGateway, GatewayError> {
-        let validator = crate::validation::ModelValidator::new().map_err(|e| GatewayError::Schema(e.to_string()))?;
+        let validator = crate::validation::ModelValidator::new()
+            .map_err(|e| GatewayError::Schema(e.to_string()))?;
         Gateway::start_with(config, service, Arc::new(validator), extras).await
     }
 
@@ -146,8 +150,18 @@ impl Gateway {
     /// Benchmark baseline (osp issue 7): the same TLS listener, connection handling and HTTP
     /// stack, but every SOAP POST body is read and answered with `response` — no envelope
     /// parsing, validation or register — so the transport's own limit can be measured.
-    pub async fn start_echo(config: GatewayConfig, response: Bytes) -> Result<RunningGateway, GatewayError> {
-        Gateway::start_inner(config, Arc::new(NoService), Arc::new(NoValidator), Extras::default(), Some(response)).await
+    pub async fn start_echo(
+        config: GatewayConfig,
+        response: Bytes,
+    ) -> Result<RunningGateway, GatewayError> {
+        Gateway::start_inner(
+            config,
+            Arc::new(NoService),
+            Arc::new(NoValidator),
+            Extras::default(),
+            Some(response),
+        )
+        .await
     }
 
     async fn start_inner(
@@ -158,18 +172,30 @@ impl Gateway {
         echo: Option<Bytes>,
     ) -> Result<RunningGateway, GatewayError> {
         let tls = crate::tls::server_config(&config.tls)?;
-        let listener = TcpListener::bind(config.listen)
-            .await
-            .map_err(|source| GatewayError::Bind { addr: config.listen, source })?;
-        let local_addr = listener.local_addr().map_err(|source| GatewayError::Bind { addr: config.listen, source })?;
+        let listener =
+            TcpListener::bind(config.listen)
+                .await
+                .map_err(|source| GatewayError::Bind {
+                    addr: config.listen,
+                    source,
+                })?;
+        let local_addr = listener.local_addr().map_err(|source| GatewayError::Bind {
+            addr: config.listen,
+            source,
+        })?;
         let admin_listener = match config.admin {
             Some(addr) => Some(
-                TcpListener::bind(addr).await.map_err(|source| GatewayError::Bind { addr, source })?,
+                TcpListener::bind(addr)
+                    .await
+                    .map_err(|source| GatewayError::Bind { addr, source })?,
             ),
             None => None,
         };
         let admin_addr = match &admin_listener {
-            Some(l) => Some(l.local_addr().map_err(|source| GatewayError::Bind { addr: local_addr, source })?),
+            Some(l) => Some(l.local_addr().map_err(|source| GatewayError::Bind {
+                addr: local_addr,
+                source,
+            })?),
             None => None,
         };
         let metrics = Arc::new(Metrics::default());
@@ -182,10 +208,26 @@ impl Gateway {
             echo,
             shutting_down: AtomicBool::new(false),
         });
-        let admin = Arc::new(Admin { metrics: metrics.clone(), extensions: extras.admin_extensions });
+        let admin = Arc::new(Admin {
+            metrics: metrics.clone(),
+            extensions: extras.admin_extensions,
+        });
         tracing::info!(%local_addr, admin = ?admin_addr, "gateway listening");
-        let task = tokio::spawn(run(shared, listener, TlsAcceptor::from(tls), admin_listener, admin, rx));
-        Ok(RunningGateway { local_addr, admin_addr, shutdown: ShutdownHandle(Arc::new(tx)), metrics, task })
+        let task = tokio::spawn(run(
+            shared,
+            listener,
+            TlsAcceptor::from(tls),
+            admin_listener,
+            admin,
+            rx,
+        ));
+        Ok(RunningGateway {
+            local_addr,
+            admin_addr,
+            shutdown: ShutdownHandle(Arc::new(tx)),
+            metrics,
+            task,
+        })
     }
 }
 
@@ -230,7 +272,10 @@ async fn run(
     }
     drop(listener);
     shared.shutting_down.store(true, Ordering::Relaxed);
-    tracing::info!(open = conns.len(), "gateway shutting down; finishing in-flight requests");
+    tracing::info!(
+        open = conns.len(),
+        "gateway shutting down; finishing in-flight requests"
+    );
     let drained = tokio::time::timeout(limits.shutdown_grace, async {
         while conns.join_next().await.is_some() {}
     })
@@ -299,12 +344,19 @@ async fn serve_connection(
         }
     });
     let mut builder = http1::Builder::new();
-    builder.timer(TokioTimer::new()).keep_alive(true).header_read_timeout(None);
+    builder
+        .timer(TokioTimer::new())
+        .keep_alive(true)
+        .header_read_timeout(None);
     let conn = builder.serve_connection(io, svc);
     tokio::pin!(conn);
     let mut closing = false;
     loop {
-        let deadline = if closing { None } else { Activity::deadline(&activity, limits.header_read_timeout, limits.idle_timeout) };
+        let deadline = if closing {
+            None
+        } else {
+            Activity::deadline(&activity, limits.header_read_timeout, limits.idle_timeout)
+        };
         tokio::select! {
             res = conn.as_mut() => {
                 if let Err(e) = res {
@@ -347,7 +399,11 @@ async fn sleep_until(deadline: Option<Instant>) {
     }
 }
 
-async fn route(shared: Arc<Shared>, oin: Arc<PeerOin>, req: Request<Incoming>) -> Response<Full<Bytes>> {
+async fn route(
+    shared: Arc<Shared>,
+    oin: Arc<PeerOin>,
+    req: Request<Incoming>,
+) -> Response<Full<Bytes>> {
     if let (Some(fixed), &Method::POST) = (&shared.echo, req.method()) {
         return echo(&shared, fixed.clone(), req.into_body()).await;
     }
@@ -358,15 +414,20 @@ async fn route(shared: Arc<Shared>, oin: Arc<PeerOin>, req: Request<Incoming>) -
             let (parts, body) = req.into_parts();
             pipeline::soap(shared, oin, None, parts.headers, body).await
         }
-        (&Method::POST, Some(r)) => match Contract::from_name(r.trim_start_matches('/').trim_end_matches('/')) {
-            Some(c) => {
-                let (parts, body) = req.into_parts();
-                pipeline::soap(shared, oin, Some(c), parts.headers, body).await
+        (&Method::POST, Some(r)) => {
+            match Contract::from_name(r.trim_start_matches('/').trim_end_matches('/')) {
+                Some(c) => {
+                    let (parts, body) = req.into_parts();
+                    pipeline::soap(shared, oin, Some(c), parts.headers, body).await
+                }
+                None => plain(StatusCode::NOT_FOUND, "onbekend contract\n"),
             }
-            None => plain(StatusCode::NOT_FOUND, "onbekend contract\n"),
-        },
+        }
         (&Method::GET, _) => crate::documents::get(&req),
-        _ => plain(StatusCode::METHOD_NOT_ALLOWED, "alleen POST (SOAP) en GET (WSDL/XSD)\n"),
+        _ => plain(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "alleen POST (SOAP) en GET (WSDL/XSD)\n",
+        ),
     }
 }
 
@@ -374,12 +435,19 @@ async fn route(shared: Arc<Shared>, oin: Arc<PeerOin>, req: Request<Incoming>) -
 async fn echo(shared: &Shared, fixed: Bytes, body: Incoming) -> Response<Full<Bytes>> {
     use http_body_util::{BodyExt, Limited};
     let started = Instant::now();
-    if Limited::new(body, shared.config.limits.max_body_bytes).collect().await.is_err() {
+    if Limited::new(body, shared.config.limits.max_body_bytes)
+        .collect()
+        .await
+        .is_err()
+    {
         return plain(StatusCode::PAYLOAD_TOO_LARGE, "te groot\n");
     }
     shared.metrics.request("-", "echo", "", started.elapsed());
     let mut r = Response::new(Full::new(fixed));
-    r.headers_mut().insert(hyper::header::CONTENT_TYPE, hyper::header::HeaderValue::from_static("text/xml; charset=UTF-8"));
+    r.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("text/xml; charset=UTF-8"),
+    );
     r
 }
 
@@ -387,8 +455,13 @@ async fn echo(shared: &Shared, fixed: Bytes, body: Incoming) -> Response<Full<By
 struct NoService;
 
 impl Service for NoService {
-    fn deliver(&self, _: osp_register::Delivery<'_>) -> Result<osp_register::Reply, osp_register::ServiceError> {
-        Err(osp_register::ServiceError::Onbeschikbaar("echo-modus".into()))
+    fn deliver(
+        &self,
+        _: osp_register::Delivery<'_>,
+    ) -> Result<osp_register::Reply, osp_register::ServiceError> {
+        Err(osp_register::ServiceError::Onbeschikbaar(
+            "echo-modus".into(),
+        ))
     }
     fn mandated(&self, _: &str, _: &str, _: Contract) -> bool {
         false
@@ -411,7 +484,10 @@ impl BodyValidator for NoValidator {
 pub(crate) fn plain(status: StatusCode, text: &'static str) -> Response<Full<Bytes>> {
     let mut r = Response::new(Full::new(Bytes::from_static(text.as_bytes())));
     *r.status_mut() = status;
-    r.headers_mut().insert(hyper::header::CONTENT_TYPE, hyper::header::HeaderValue::from_static("text/plain; charset=utf-8"));
+    r.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("text/plain; charset=utf-8"),
+    );
     r
 }
 
@@ -428,7 +504,9 @@ async fn admin_loop(listener: TcpListener, admin: Arc<Admin>, mut shutdown: watc
         conns.spawn(async move {
             let svc = service_fn(move |req| admin.clone().handle(req));
             let mut builder = http1::Builder::new();
-            builder.timer(TokioTimer::new()).header_read_timeout(Duration::from_secs(10));
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(Duration::from_secs(10));
             let conn = builder.serve_connection(TokioIo::new(tcp), svc);
             tokio::pin!(conn);
             tokio::select! {

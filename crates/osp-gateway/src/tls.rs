@@ -19,7 +19,10 @@ pub fn provider() -> Arc<rustls::crypto::CryptoProvider> {
 
 /// Reads every certificate of a PEM file.
 pub fn load_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, GatewayError> {
-    let err = |detail: String| GatewayError::Certificate { path: path.to_path_buf(), detail };
+    let err = |detail: String| GatewayError::Certificate {
+        path: path.to_path_buf(),
+        detail,
+    };
     let certs = CertificateDer::pem_file_iter(path)
         .map_err(|e| err(e.to_string()))?
         .collect::<Result<Vec<_>, _>>()
@@ -32,12 +35,17 @@ pub fn load_certs(path: &Path) -> Result<Vec<CertificateDer<'static>>, GatewayEr
 
 /// Reads a private key (PKCS#8, PKCS#1 or SEC1) from a PEM file.
 pub fn load_key(path: &Path) -> Result<PrivateKeyDer<'static>, GatewayError> {
-    PrivateKeyDer::from_pem_file(path)
-        .map_err(|e| GatewayError::Certificate { path: path.to_path_buf(), detail: e.to_string() })
+    PrivateKeyDer::from_pem_file(path).map_err(|e| GatewayError::Certificate {
+        path: path.to_path_buf(),
+        detail: e.to_string(),
+    })
 }
 
 fn load_crls(path: &Path) -> Result<Vec<CertificateRevocationListDer<'static>>, GatewayError> {
-    let err = |detail: String| GatewayError::Certificate { path: path.to_path_buf(), detail };
+    let err = |detail: String| GatewayError::Certificate {
+        path: path.to_path_buf(),
+        detail,
+    };
     let bytes = std::fs::read(path).map_err(|e| err(e.to_string()))?;
     if bytes.starts_with(b"-----") {
         CertificateRevocationListDer::pem_slice_iter(&bytes)
@@ -58,7 +66,8 @@ pub fn server_config(paths: &TlsPaths) -> Result<Arc<ServerConfig>, GatewayError
             detail: e.to_string(),
         })?;
     }
-    let mut verifier = WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone());
+    let mut verifier =
+        WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider.clone());
     if let Some(crl) = &paths.crl {
         // The dev PKI's CRL is issued by the services CA for its leaves; intermediates and
         // leaves of other issuers have no CRL here, so their status may be unknown.
@@ -67,7 +76,9 @@ pub fn server_config(paths: &TlsPaths) -> Result<Arc<ServerConfig>, GatewayError
             .only_check_end_entity_revocation()
             .allow_unknown_revocation_status();
     }
-    let verifier = verifier.build().map_err(|e| GatewayError::Tls(e.to_string()))?;
+    let verifier = verifier
+        .build()
+        .map_err(|e| GatewayError::Tls(e.to_string()))?;
     let chain = load_certs(&paths.server_cert)?;
     let key = load_key(&paths.server_key)?;
     let mut config = ServerConfig::builder_with_provider(provider)
@@ -75,7 +86,10 @@ pub fn server_config(paths: &TlsPaths) -> Result<Arc<ServerConfig>, GatewayError
         .map_err(|e| GatewayError::Tls(e.to_string()))?
         .with_client_cert_verifier(verifier)
         .with_single_cert(chain, key)
-        .map_err(|e| GatewayError::Certificate { path: paths.server_key.clone(), detail: e.to_string() })?;
+        .map_err(|e| GatewayError::Certificate {
+            path: paths.server_key.clone(),
+            detail: e.to_string(),
+        })?;
     config.alpn_protocols = vec![b"http/1.1".to_vec()];
     Ok(Arc::new(config))
 }

@@ -31,7 +31,12 @@ impl BodyValidator for ModelValidator {
         self.0.validate(contract, body_xml).map_err(|violations| {
             violations
                 .into_iter()
-                .map(|v| Locatie { regel: v.regel, kolom: v.kolom, pad: v.pad, melding: v.melding })
+                .map(|v| Locatie {
+                    regel: v.regel,
+                    kolom: v.kolom,
+                    pad: v.pad,
+                    melding: v.melding,
+                })
                 .collect()
         })
     }
@@ -39,44 +44,91 @@ impl BodyValidator for ModelValidator {
 
 /// Runs osp-model's input guard over the raw request bytes. `Err((fault, oversized))`.
 pub fn guard(bytes: &[u8], limits: &Limits) -> Result<(), (Fault, bool)> {
-    let g = guard::Limits { max_bytes: limits.max_body_bytes, max_depth: limits.max_depth };
+    let g = guard::Limits {
+        max_bytes: limits.max_body_bytes,
+        max_depth: limits.max_depth,
+    };
     let Err(e) = guard::check(bytes, &g) else {
         return Ok(());
     };
     // The fault's omschrijving is Dutch like every other fault text; the parser's own (English)
     // detail stays available in the locatie's melding.
     let at = |regel: u32, kolom: u32, melding: String| {
-        vec![Locatie { regel, kolom, pad: String::new(), melding }]
+        vec![Locatie {
+            regel,
+            kolom,
+            pad: String::new(),
+            melding,
+        }]
     };
     Err(match e {
         InputError::TooLarge { size, limit } => (
-            Fault::new(FaultCode::DK0004, format!("Bericht van {size} bytes is groter dan toegestaan ({limit} bytes)")),
+            Fault::new(
+                FaultCode::DK0004,
+                format!("Bericht van {size} bytes is groter dan toegestaan ({limit} bytes)"),
+            ),
             true,
         ),
-        InputError::NotUtf8 { regel, kolom, melding } => (
-            Fault::new(FaultCode::DK0009, "Bericht is geen geldige UTF-8").with_locaties(at(regel, kolom, melding)),
-            false,
-        ),
-        InputError::Malformed { regel, kolom, melding } => (
-            Fault::new(FaultCode::DK0004, "XML is niet welgevormd").with_locaties(at(regel, kolom, melding)),
-            false,
-        ),
-        InputError::Entity { regel, kolom, melding } => (
-            Fault::new(FaultCode::DK0004, "Entiteitdeclaraties en -verwijzingen zijn niet toegestaan")
+        InputError::NotUtf8 {
+            regel,
+            kolom,
+            melding,
+        } => (
+            Fault::new(FaultCode::DK0009, "Bericht is geen geldige UTF-8")
                 .with_locaties(at(regel, kolom, melding)),
             false,
         ),
-        InputError::ExternalReference { regel, kolom, melding } => (
-            Fault::new(FaultCode::DK0004, "Externe verwijzingen zijn niet toegestaan").with_locaties(at(regel, kolom, melding)),
+        InputError::Malformed {
+            regel,
+            kolom,
+            melding,
+        } => (
+            Fault::new(FaultCode::DK0004, "XML is niet welgevormd")
+                .with_locaties(at(regel, kolom, melding)),
+            false,
+        ),
+        InputError::Entity {
+            regel,
+            kolom,
+            melding,
+        } => (
+            Fault::new(
+                FaultCode::DK0004,
+                "Entiteitdeclaraties en -verwijzingen zijn niet toegestaan",
+            )
+            .with_locaties(at(regel, kolom, melding)),
+            false,
+        ),
+        InputError::ExternalReference {
+            regel,
+            kolom,
+            melding,
+        } => (
+            Fault::new(
+                FaultCode::DK0004,
+                "Externe verwijzingen zijn niet toegestaan",
+            )
+            .with_locaties(at(regel, kolom, melding)),
             false,
         ),
         InputError::Dtd { regel, kolom } => (
-            Fault::new(FaultCode::DK0004, "DTD is niet toegestaan").with_locaties(at(regel, kolom, "DOCTYPE".into())),
+            Fault::new(FaultCode::DK0004, "DTD is niet toegestaan").with_locaties(at(
+                regel,
+                kolom,
+                "DOCTYPE".into(),
+            )),
             false,
         ),
-        InputError::TooDeep { regel, kolom, limit } => (
-            Fault::new(FaultCode::DK0004, format!("XML is dieper genest dan {limit} niveaus"))
-                .with_locaties(at(regel, kolom, format!("dieper genest dan {limit}"))),
+        InputError::TooDeep {
+            regel,
+            kolom,
+            limit,
+        } => (
+            Fault::new(
+                FaultCode::DK0004,
+                format!("XML is dieper genest dan {limit} niveaus"),
+            )
+            .with_locaties(at(regel, kolom, format!("dieper genest dan {limit}"))),
             false,
         ),
     })
@@ -96,7 +148,10 @@ mod tests {
         assert_eq!(f.code, FaultCode::DK0004);
         let (f, _) = guard(b"<a>\n<b></a>", &limits).unwrap_err();
         assert_eq!((f.code, f.locaties.len()), (FaultCode::DK0004, 1));
-        let small = Limits { max_body_bytes: 3, ..Limits::default() };
+        let small = Limits {
+            max_body_bytes: 3,
+            ..Limits::default()
+        };
         let (f, big) = guard(b"<a/>", &small).unwrap_err();
         assert_eq!((f.code, big), (FaultCode::DK0004, true));
     }

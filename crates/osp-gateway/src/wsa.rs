@@ -24,11 +24,18 @@ pub struct Addressing {
 /// Checks the headers; `duo_oin` is the OIN `To` must carry.
 pub fn check(h: &WsaHeaders, duo_oin: &str) -> Result<Addressing, Fault> {
     if let Some(name) = &h.duplicate {
-        return Err(Fault::new(FaultCode::DK0011, format!("wsa:{name} komt meer dan eens voor")));
+        return Err(Fault::new(
+            FaultCode::DK0011,
+            format!("wsa:{name} komt meer dan eens voor"),
+        ));
     }
     let to = present(&h.to).ok_or_else(|| Fault::new(FaultCode::DK0005, "wsa:To ontbreekt"))?;
-    let to_oin = oin_in_address(to)
-        .ok_or_else(|| Fault::new(FaultCode::EK0022, format!("wsa:To bevat geen geldig OIN: {to}")))?;
+    let to_oin = oin_in_address(to).ok_or_else(|| {
+        Fault::new(
+            FaultCode::EK0022,
+            format!("wsa:To bevat geen geldig OIN: {to}"),
+        )
+    })?;
     if to_oin.as_str() != duo_oin {
         return Err(Fault::new(
             FaultCode::DK0011,
@@ -47,11 +54,16 @@ pub fn check(h: &WsaHeaders, duo_oin: &str) -> Result<Addressing, Fault> {
     }
     let from = match &h.from {
         None => return Err(Fault::new(FaultCode::EK0020, "wsa:From ontbreekt")),
-        Some(addr) => present(addr)
-            .ok_or_else(|| Fault::new(FaultCode::EK0021, "wsa:From bevat geen wsa:Address met OIN"))?,
+        Some(addr) => present(addr).ok_or_else(|| {
+            Fault::new(FaultCode::EK0021, "wsa:From bevat geen wsa:Address met OIN")
+        })?,
     };
-    let from_oin = oin_in_address(from)
-        .ok_or_else(|| Fault::new(FaultCode::EK0021, format!("wsa:From bevat geen geldig OIN: {from}")))?;
+    let from_oin = oin_in_address(from).ok_or_else(|| {
+        Fault::new(
+            FaultCode::EK0021,
+            format!("wsa:From bevat geen geldig OIN: {from}"),
+        )
+    })?;
     Ok(Addressing {
         to: to.to_string(),
         action: action.to_string(),
@@ -82,7 +94,10 @@ pub fn is_message_uuid(id: &str) -> bool {
     let uuid = id.strip_prefix("urn:uuid:").unwrap_or(id);
     let groups: Vec<&str> = uuid.split('-').collect();
     groups.len() == 5
-        && groups.iter().zip([8, 4, 4, 4, 12]).all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
+        && groups
+            .iter()
+            .zip([8, 4, 4, 4, 12])
+            .all(|(g, n)| g.len() == n && g.bytes().all(|b| b.is_ascii_hexdigit()))
 }
 
 /// The address that carries an OIN, as DUO writes it.
@@ -163,12 +178,21 @@ mod tests {
 
     #[test]
     fn addresses_and_uuids() {
-        assert_eq!(oin_in_address("https://x/?a=1&oin=00000001800866472000").unwrap().as_str(), DUO);
+        assert_eq!(
+            oin_in_address("https://x/?a=1&oin=00000001800866472000")
+                .unwrap()
+                .as_str(),
+            DUO
+        );
         assert!(oin_in_address("https://x/?oin=1&oin=2").is_none());
         assert!(oin_in_address("https://x/oin=00000001800866472000").is_none());
-        assert!(is_message_uuid("urn:uuid:00000000-0000-0000-0000-000000000000"));
+        assert!(is_message_uuid(
+            "urn:uuid:00000000-0000-0000-0000-000000000000"
+        ));
         assert!(!is_message_uuid("urn:uuid:0000000000000000000000000000000"));
-        assert!(!is_message_uuid("uuid:6f1c2a5e-0b7d-4e7a-9a51-3c2d8e4f1a01"));
+        assert!(!is_message_uuid(
+            "uuid:6f1c2a5e-0b7d-4e7a-9a51-3c2d8e4f1a01"
+        ));
         assert!(!is_message_uuid("6f1c2a5e-0b7d-4e7a-9a51-3c2d8e4f1a0g"));
     }
 }

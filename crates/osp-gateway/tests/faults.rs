@@ -6,7 +6,12 @@ use common::*;
 
 const SOAP12: &str = "http://www.w3.org/2003/05/soap-envelope";
 
-async fn post(running: &Running, oin: &str, action: Option<&str>, envelope: String) -> osp_gateway::client::HttpReply {
+async fn post(
+    running: &Running,
+    oin: &str,
+    action: Option<&str>,
+    envelope: String,
+) -> osp_gateway::client::HttpReply {
     let mut c = connect(running, oin).await;
     c.post("/vo-webservices/", action, envelope).await.unwrap()
 }
@@ -18,30 +23,57 @@ async fn post_example(envelope: String) -> (Running, osp_gateway::client::HttpRe
 }
 
 fn nothing_delivered(running: &Running) {
-    assert!(running.double.seen.lock().unwrap().is_empty(), "a faulty request reached the register");
+    assert!(
+        running.double.seen.lock().unwrap().is_empty(),
+        "a faulty request reached the register"
+    );
 }
 
 #[tokio::test]
 async fn dk0001_soap12_envelope() {
     let env = EXAMPLE.replace("http://schemas.xmlsoap.org/soap/envelope/", SOAP12);
     let (r, reply) = post_example(env).await;
-    assert_fault(&reply, "DK0001", "VersionMismatch", "Invalide envelope", 500);
+    assert_fault(
+        &reply,
+        "DK0001",
+        "VersionMismatch",
+        "Invalide envelope",
+        500,
+    );
     nothing_delivered(&r);
 }
 
 #[tokio::test]
 async fn dk0001_not_an_envelope() {
     let (_r, reply) = post_example(example_body()).await;
-    assert_fault(&reply, "DK0001", "VersionMismatch", "Invalide envelope", 500);
+    assert_fault(
+        &reply,
+        "DK0001",
+        "VersionMismatch",
+        "Invalide envelope",
+        500,
+    );
 }
 
 #[tokio::test]
 async fn dk0002_vendor_without_mandate() {
     let running = start().await;
-    let reply = post(&running, VENDOR_OTHER, Some(INSCHRIJVING_ACTION), EXAMPLE.to_string()).await;
+    let reply = post(
+        &running,
+        VENDOR_OTHER,
+        Some(INSCHRIJVING_ACTION),
+        EXAMPLE.to_string(),
+    )
+    .await;
     assert_fault(&reply, "DK0002", "Client", "Niet geautoriseerd", 500);
     // the mandated vendor acting for an administratie that did not mandate it
-    let reply = post(&running, VENDOR_B, Some(INSCHRIJVING_ACTION), example_from(SCHOOL_VV)).await;
+    let reply = post(
+        &running,
+        VENDOR_B,
+        Some(INSCHRIJVING_ACTION),
+        example_from(SCHOOL_VV),
+    )
+    .await;
     assert_fault(&reply, "DK0002", "Client", "Niet geautoriseerd", 500);
     nothing_delivered(&running);
 }
@@ -60,12 +92,22 @@ async fn dk0003_soap_action_missing_different_unknown_or_wrong_contract() {
     assert_fault(&reply, "DK0003", "Client", "Invalide soap-action", 500);
     // unknown action
     let unknown = "http://duo.nl/contract/DUO_VOAanlevering_InschrijvingVO_V1/bestaatNiet";
-    let reply = post(&running, SCHOOL_AA, Some(unknown), EXAMPLE.replace(INSCHRIJVING_ACTION, unknown)).await;
+    let reply = post(
+        &running,
+        SCHOOL_AA,
+        Some(unknown),
+        EXAMPLE.replace(INSCHRIJVING_ACTION, unknown),
+    )
+    .await;
     assert_fault(&reply, "DK0003", "Client", "Invalide soap-action", 500);
     // right operation posted to another contract's endpoint
     let mut c = connect(&running, SCHOOL_AA).await;
     let reply = c
-        .post("/vo-webservices/DUO_VOInformatiediensten_IdentificerenPersoonVO_V1", Some(INSCHRIJVING_ACTION), EXAMPLE.to_string())
+        .post(
+            "/vo-webservices/DUO_VOInformatiediensten_IdentificerenPersoonVO_V1",
+            Some(INSCHRIJVING_ACTION),
+            EXAMPLE.to_string(),
+        )
         .await
         .unwrap();
     assert_fault(&reply, "DK0003", "Client", "Invalide soap-action", 500);
@@ -74,10 +116,12 @@ async fn dk0003_soap_action_missing_different_unknown_or_wrong_contract() {
 
 #[tokio::test]
 async fn dk0004_xsd_violation_lists_line_column_and_path() {
-    let env = EXAMPLE.replace("<bas:brin>99AA</bas:brin>", "<bas:brin>99aa</bas:brin>").replace(
-        "<ins:leerjaar>2</ins:leerjaar>",
-        "<ins:leerjaar>twee</ins:leerjaar>",
-    );
+    let env = EXAMPLE
+        .replace("<bas:brin>99AA</bas:brin>", "<bas:brin>99aa</bas:brin>")
+        .replace(
+            "<ins:leerjaar>2</ins:leerjaar>",
+            "<ins:leerjaar>twee</ins:leerjaar>",
+        );
     let (r, reply) = post_example(env.clone()).await;
     assert_fault(&reply, "DK0004", "Client", "Niet conform XSD", 500);
     let text = reply.text();
@@ -88,17 +132,34 @@ async fn dk0004_xsd_violation_lists_line_column_and_path() {
         .skip(1)
         .map(|s| s[..s.find('<').unwrap()].parse().unwrap())
         .collect();
-    assert_eq!(regels, vec![brin_line as u32, leerjaar_line as u32], "{text}");
+    assert_eq!(
+        regels,
+        vec![brin_line as u32, leerjaar_line as u32],
+        "{text}"
+    );
     let kolommen: Vec<u32> = text
         .split("<fout:kolom>")
         .skip(1)
         .map(|s| s[..s.find('<').unwrap()].parse().unwrap())
         .collect();
-    let brin_col = env.lines().nth(brin_line - 1).unwrap().find("<bas:brin>").unwrap() as u32 + 1;
+    let brin_col = env
+        .lines()
+        .nth(brin_line - 1)
+        .unwrap()
+        .find("<bas:brin>")
+        .unwrap() as u32
+        + 1;
     assert_eq!(kolommen[0], brin_col, "{text}");
-    let paden: Vec<&str> = text.split("<fout:pad>").skip(1).map(|s| &s[..s.find('<').unwrap()]).collect();
+    let paden: Vec<&str> = text
+        .split("<fout:pad>")
+        .skip(1)
+        .map(|s| &s[..s.find('<').unwrap()])
+        .collect();
     assert!(paden[0].ends_with("brin"), "{paden:?}");
-    assert!(paden[1].contains("inschrijvingPeriodeVO") && paden[1].ends_with("leerjaar"), "{paden:?}");
+    assert!(
+        paden[1].contains("inschrijvingPeriodeVO") && paden[1].ends_with("leerjaar"),
+        "{paden:?}"
+    );
     nothing_delivered(&r);
 }
 
@@ -119,7 +180,10 @@ async fn dk0004_malformed_dtd_and_depth() {
     assert_fault(&reply, "DK0004", "Client", "Niet conform XSD", 500);
 
     let deep = format!("{}{}", "<bas:x>".repeat(70), "</bas:x>".repeat(70));
-    let env = EXAMPLE.replace("<bas:brin>99AA</bas:brin>", &format!("<bas:brin>99AA</bas:brin>{deep}"));
+    let env = EXAMPLE.replace(
+        "<bas:brin>99AA</bas:brin>",
+        &format!("<bas:brin>99AA</bas:brin>{deep}"),
+    );
     let reply = post(&running, SCHOOL_AA, Some(INSCHRIJVING_ACTION), env).await;
     assert_fault(&reply, "DK0004", "Client", "Niet conform XSD", 500);
     nothing_delivered(&running);
@@ -135,7 +199,13 @@ async fn dk0004_oversized_body_is_413() {
     let reply = post(&running, SCHOOL_AA, Some(INSCHRIJVING_ACTION), env).await;
     assert_fault(&reply, "DK0004", "Client", "Niet conform XSD", 413);
     // the example itself still fits
-    let reply = post(&running, SCHOOL_AA, Some(INSCHRIJVING_ACTION), EXAMPLE.to_string()).await;
+    let reply = post(
+        &running,
+        SCHOOL_AA,
+        Some(INSCHRIJVING_ACTION),
+        EXAMPLE.to_string(),
+    )
+    .await;
     assert_eq!(reply.status, 200, "{}", reply.text());
 }
 
@@ -146,8 +216,10 @@ async fn wsa_fault(from: &str, to: &str, code: &str, class: &str, text: &str) {
     nothing_delivered(&r);
 }
 
-const TO_LINE: &str = "<wsa:To>http://www.w3.org/2005/08/addressing/anonymous?oin=00000001800866472000</wsa:To>";
-const MID_LINE: &str = "<wsa:MessageID>urn:uuid:6f1c2a5e-0b7d-4e7a-9a51-3c2d8e4f1a01</wsa:MessageID>";
+const TO_LINE: &str =
+    "<wsa:To>http://www.w3.org/2005/08/addressing/anonymous?oin=00000001800866472000</wsa:To>";
+const MID_LINE: &str =
+    "<wsa:MessageID>urn:uuid:6f1c2a5e-0b7d-4e7a-9a51-3c2d8e4f1a01</wsa:MessageID>";
 const ACTION_LINE: &str =
     "<wsa:Action>http://duo.nl/contract/DUO_VOAanlevering_InschrijvingVO_V1/aanleverenInschrijvingVO</wsa:Action>";
 const FROM_ADDR: &str = "<wsa:Address>http://www.w3.org/2005/08/addressing/anonymous?oin=0000000700099AA00000</wsa:Address>";
@@ -175,11 +247,17 @@ async fn dk0009_not_utf8() {
     let pos = bytes.windows(5).position(|w| w == b"-X</b").unwrap() + 1;
     bytes[pos] = 0xE9;
     let mut c = connect(&running, SCHOOL_AA).await;
-    let reply = c.post("/vo-webservices/", Some(INSCHRIJVING_ACTION), bytes).await.unwrap();
+    let reply = c
+        .post("/vo-webservices/", Some(INSCHRIJVING_ACTION), bytes)
+        .await
+        .unwrap();
     assert_fault(&reply, "DK0009", "Client", "Niet conform UTF-8", 500);
     // a declaration naming another encoding
     let env = EXAMPLE.replace("encoding=\"UTF-8\"", "encoding=\"ISO-8859-1\"");
-    let reply = c.post("/vo-webservices/", Some(INSCHRIJVING_ACTION), env).await.unwrap();
+    let reply = c
+        .post("/vo-webservices/", Some(INSCHRIJVING_ACTION), env)
+        .await
+        .unwrap();
     assert_fault(&reply, "DK0009", "Client", "Niet conform UTF-8", 500);
     // a Content-Type charset other than UTF-8
     let req = hyper::Request::builder()
@@ -197,26 +275,54 @@ async fn dk0009_not_utf8() {
 #[tokio::test]
 async fn dk0011_to_is_not_duo() {
     let to = TO_LINE.replace(DUO, SCHOOL_BB);
-    wsa_fault(TO_LINE, &to, "DK0011", "Client", "Onjuiste waarde in wsa header").await;
+    wsa_fault(
+        TO_LINE,
+        &to,
+        "DK0011",
+        "Client",
+        "Onjuiste waarde in wsa header",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn ek0020_from_missing() {
     let start = EXAMPLE.find("<wsa:From>").unwrap();
     let end = EXAMPLE.find("</wsa:From>").unwrap() + "</wsa:From>".len();
-    wsa_fault(&EXAMPLE[start..end], "", "EK0020", "Client", "Wsa:From ontbreekt").await;
+    wsa_fault(
+        &EXAMPLE[start..end],
+        "",
+        "EK0020",
+        "Client",
+        "Wsa:From ontbreekt",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn ek0021_from_without_valid_oin() {
     let bad = FROM_ADDR.replace(SCHOOL_AA, "0000000700099AA");
-    wsa_fault(FROM_ADDR, &bad, "EK0021", "Client", "From bevat geen geldig OIN").await;
+    wsa_fault(
+        FROM_ADDR,
+        &bad,
+        "EK0021",
+        "Client",
+        "From bevat geen geldig OIN",
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn ek0022_to_without_valid_oin() {
     let bad = TO_LINE.replace("?oin=00000001800866472000", "");
-    wsa_fault(TO_LINE, &bad, "EK0022", "Client", "To bevat geen geldig OIN").await;
+    wsa_fault(
+        TO_LINE,
+        &bad,
+        "EK0022",
+        "Client",
+        "To bevat geen geldig OIN",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -229,24 +335,57 @@ async fn ek0023_message_id_not_uuid() {
 async fn ek0030_certificate_without_serial_number_or_with_bad_oin() {
     let running = start().await;
     for stem in ["negative/no-serialnumber", "negative/bad-oin"] {
-        let mut c = connect_as(&running, stem).await.expect("handshake completes");
-        let reply = c.post("/vo-webservices/", Some(INSCHRIJVING_ACTION), EXAMPLE.to_string()).await.unwrap();
-        assert_fault(&reply, "EK0030", "Client", "OIN in TLS-certificaat ontbreekt of is ongeldig", 500);
+        let mut c = connect_as(&running, stem)
+            .await
+            .expect("handshake completes");
+        let reply = c
+            .post(
+                "/vo-webservices/",
+                Some(INSCHRIJVING_ACTION),
+                EXAMPLE.to_string(),
+            )
+            .await
+            .unwrap();
+        assert_fault(
+            &reply,
+            "EK0030",
+            "Client",
+            "OIN in TLS-certificaat ontbreekt of is ongeldig",
+            500,
+        );
     }
     nothing_delivered(&running);
 }
 
 fn with_volgnummer(v: &str) -> String {
-    EXAMPLE.replace("<bas:inschrijvingvolgnummer>2025-0001<", &format!("<bas:inschrijvingvolgnummer>{v}<"))
+    EXAMPLE.replace(
+        "<bas:inschrijvingvolgnummer>2025-0001<",
+        &format!("<bas:inschrijvingvolgnummer>{v}<"),
+    )
 }
 
 #[tokio::test]
 async fn dk0050_internal_failure() {
     let (_r, reply) = post_example(with_volgnummer("FAIL-INTERN")).await;
-    assert_fault(&reply, "DK0050", "Server", "Service-afhandeling geeft fout", 500);
-    assert!(!reply.text().contains("schijf kapot"), "internal detail must not leak");
+    assert_fault(
+        &reply,
+        "DK0050",
+        "Server",
+        "Service-afhandeling geeft fout",
+        500,
+    );
+    assert!(
+        !reply.text().contains("schijf kapot"),
+        "internal detail must not leak"
+    );
     let (_r, reply) = post_example(with_volgnummer("FAIL-WAARDE")).await;
-    assert_fault(&reply, "DK0050", "Server", "Ongeldige waarde voor verblijfsoort: XYZ", 500);
+    assert_fault(
+        &reply,
+        "DK0050",
+        "Server",
+        "Ongeldige waarde voor verblijfsoort: XYZ",
+        500,
+    );
 }
 
 #[tokio::test]
@@ -255,6 +394,12 @@ async fn dk0051_service_unavailable() {
     assert_fault(&reply, "DK0051", "Server", "Service niet beschikbaar", 500);
     // faults after addressing carry response addressing
     let text = reply.text();
-    assert_eq!(between(&text, "<wsa:RelatesTo>", "</wsa:RelatesTo>"), Some("urn:uuid:6f1c2a5e-0b7d-4e7a-9a51-3c2d8e4f1a01"));
-    assert_eq!(between(&text, "<wsa:Action>", "</wsa:Action>"), Some(osp_gateway::WSA_FAULT_ACTION));
+    assert_eq!(
+        between(&text, "<wsa:RelatesTo>", "</wsa:RelatesTo>"),
+        Some("urn:uuid:6f1c2a5e-0b7d-4e7a-9a51-3c2d8e4f1a01")
+    );
+    assert_eq!(
+        between(&text, "<wsa:Action>", "</wsa:Action>"),
+        Some(osp_gateway::WSA_FAULT_ACTION)
+    );
 }

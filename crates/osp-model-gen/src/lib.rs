@@ -20,7 +20,10 @@ pub const OUTPUT: &str = "crates/osp-model/src/generated/mod.rs";
 /// Contract XSDs (file, prefix used in that file) whose root elements are generated.
 const CONTRACTS: &[(&str, &str)] = &[
     ("DUO_VOAanlevering_InschrijvingVO_V1.xsd", "ins"),
-    ("DUO_VOInformatiediensten_IdentificerenPersoonVO_V1.xsd", "idp"),
+    (
+        "DUO_VOInformatiediensten_IdentificerenPersoonVO_V1.xsd",
+        "idp",
+    ),
     ("DUO_VOAanlevering_ExamenresultaatVO_V1.xsd", "exr"),
     ("DUO_VOInformatiediensten_OphalenBerichtenVO_V1.xsd", "obv"),
 ];
@@ -116,7 +119,10 @@ mod tests {
 
     #[test]
     fn lengths_count_characters() {
-        assert_eq!(count_characters("if value.len() > 25usize {"), "if value.chars().count() > 25usize {");
+        assert_eq!(
+            count_characters("if value.len() > 25usize {"),
+            "if value.chars().count() > 25usize {"
+        );
     }
 
     #[test]

@@ -53,7 +53,9 @@ impl Contract {
     pub const fn name(self) -> &'static str {
         match self {
             Contract::InschrijvingVO => "DUO_VOAanlevering_InschrijvingVO_V1",
-            Contract::IdentificerenPersoonVO => "DUO_VOInformatiediensten_IdentificerenPersoonVO_V1",
+            Contract::IdentificerenPersoonVO => {
+                "DUO_VOInformatiediensten_IdentificerenPersoonVO_V1"
+            }
             Contract::ExamenresultaatVO => "DUO_VOAanlevering_ExamenresultaatVO_V1",
             Contract::OphalenBerichtenVO => "DUO_VOInformatiediensten_OphalenBerichtenVO_V1",
         }
@@ -87,17 +89,19 @@ impl Contract {
     /// The operations of this contract, in SPEC §4 order.
     pub fn operations(self) -> &'static [Operation] {
         match self {
-            Contract::InschrijvingVO => {
-                &[Operation::AanleverenInschrijvingVO, Operation::AanleverenVerwijderingInschrijvingVO]
-            }
+            Contract::InschrijvingVO => &[
+                Operation::AanleverenInschrijvingVO,
+                Operation::AanleverenVerwijderingInschrijvingVO,
+            ],
             Contract::IdentificerenPersoonVO => &[Operation::AanleverenIdentificerenPersoonVO],
             Contract::ExamenresultaatVO => &[
                 Operation::AanleverenExamenresultaatVO,
                 Operation::AanleverenVerwijderingExamenresultaatVO,
             ],
-            Contract::OphalenBerichtenVO => {
-                &[Operation::OphalenBerichtenVO, Operation::BevestigenBerichtenVO]
-            }
+            Contract::OphalenBerichtenVO => &[
+                Operation::OphalenBerichtenVO,
+                Operation::BevestigenBerichtenVO,
+            ],
         }
     }
 }
@@ -137,7 +141,9 @@ impl Operation {
     pub const fn name(self) -> &'static str {
         match self {
             Operation::AanleverenInschrijvingVO => "aanleverenInschrijvingVO",
-            Operation::AanleverenVerwijderingInschrijvingVO => "aanleverenVerwijderingInschrijvingVO",
+            Operation::AanleverenVerwijderingInschrijvingVO => {
+                "aanleverenVerwijderingInschrijvingVO"
+            }
             Operation::AanleverenIdentificerenPersoonVO => "aanleverenIdentificerenPersoonVO",
             Operation::AanleverenExamenresultaatVO => "aanleverenExamenresultaatVO",
             Operation::AanleverenVerwijderingExamenresultaatVO => {
@@ -151,9 +157,8 @@ impl Operation {
     /// The contract that declares this operation.
     pub const fn contract(self) -> Contract {
         match self {
-            Operation::AanleverenInschrijvingVO | Operation::AanleverenVerwijderingInschrijvingVO => {
-                Contract::InschrijvingVO
-            }
+            Operation::AanleverenInschrijvingVO
+            | Operation::AanleverenVerwijderingInschrijvingVO => Contract::InschrijvingVO,
             Operation::AanleverenIdentificerenPersoonVO => Contract::IdentificerenPersoonVO,
             Operation::AanleverenExamenresultaatVO
             | Operation::AanleverenVerwijderingExamenresultaatVO => Contract::ExamenresultaatVO,
@@ -175,7 +180,11 @@ impl Operation {
 
     /// SOAPAction and `wsa:Action`: `http://duo.nl/contract/{Contract}/{operation}`.
     pub fn action(self) -> String {
-        format!("http://duo.nl/contract/{}/{}", self.contract().name(), self.name())
+        format!(
+            "http://duo.nl/contract/{}/{}",
+            self.contract().name(),
+            self.name()
+        )
     }
 
     /// Finds the operation whose SOAPAction is `action`.
@@ -185,9 +194,9 @@ impl Operation {
 
     /// Finds the operation whose request root element is `{namespace}local`.
     pub fn from_request_element(namespace: &str, local: &str) -> Option<Operation> {
-        Operation::ALL.into_iter().find(|o| {
-            o.contract().schema_ns() == namespace && o.request_element() == local
-        })
+        Operation::ALL
+            .into_iter()
+            .find(|o| o.contract().schema_ns() == namespace && o.request_element() == local)
     }
 }
 

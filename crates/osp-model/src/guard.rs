@@ -20,7 +20,10 @@ pub struct Limits {
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_bytes: 4 * 1024 * 1024, max_depth: 64 }
+        Limits {
+            max_bytes: 4 * 1024 * 1024,
+            max_depth: 64,
+        }
     }
 }
 
@@ -64,7 +67,9 @@ pub enum InputError {
         kolom: u32,
     },
     /// An entity declaration or a reference to a non-predefined entity (DK0004).
-    #[error("entity declaration or reference not allowed (line {regel}, column {kolom}): {melding}")]
+    #[error(
+        "entity declaration or reference not allowed (line {regel}, column {kolom}): {melding}"
+    )]
     Entity {
         /// 1-based line.
         regel: u32,
@@ -123,16 +128,27 @@ fn clamp_u32(n: usize) -> u32 {
 /// well-formed UTF-8 XML with exactly one root element.
 pub fn check(xml: &[u8], limits: &Limits) -> Result<(), InputError> {
     if xml.len() > limits.max_bytes {
-        return Err(InputError::TooLarge { size: xml.len(), limit: limits.max_bytes });
+        return Err(InputError::TooLarge {
+            size: xml.len(),
+            limit: limits.max_bytes,
+        });
     }
     if xml.starts_with(&[0xFE, 0xFF]) || xml.starts_with(&[0xFF, 0xFE]) {
-        return Err(InputError::NotUtf8 { regel: 1, kolom: 1, melding: "UTF-16 byte order mark".into() });
+        return Err(InputError::NotUtf8 {
+            regel: 1,
+            kolom: 1,
+            melding: "UTF-16 byte order mark".into(),
+        });
     }
     let text = match std::str::from_utf8(xml) {
         Ok(t) => t,
         Err(e) => {
             let (regel, kolom) = line_column(xml, e.valid_up_to());
-            return Err(InputError::NotUtf8 { regel, kolom, melding: "invalid UTF-8 byte sequence".into() });
+            return Err(InputError::NotUtf8 {
+                regel,
+                kolom,
+                melding: "invalid UTF-8 byte sequence".into(),
+            });
         }
     };
     // quick-xml reports a BOM as text; strip it (a UTF-8 BOM is allowed).
@@ -140,7 +156,12 @@ pub fn check(xml: &[u8], limits: &Limits) -> Result<(), InputError> {
         Some(rest) => (rest, 3),
         None => (text, 0),
     };
-    Scan { xml, skipped, limits }.run(text)
+    Scan {
+        xml,
+        skipped,
+        limits,
+    }
+    .run(text)
 }
 
 /// State of one scan; positions are reported relative to the original bytes.
@@ -152,13 +173,19 @@ struct Scan<'a> {
 
 impl Scan<'_> {
     fn at(&self, pos: u64) -> (u32, u32) {
-        let pos = usize::try_from(pos).unwrap_or(usize::MAX).saturating_add(self.skipped);
+        let pos = usize::try_from(pos)
+            .unwrap_or(usize::MAX)
+            .saturating_add(self.skipped);
         line_column(self.xml, pos)
     }
 
     fn malformed(&self, pos: u64, melding: impl Into<String>) -> InputError {
         let (regel, kolom) = self.at(pos);
-        InputError::Malformed { regel, kolom, melding: melding.into() }
+        InputError::Malformed {
+            regel,
+            kolom,
+            melding: melding.into(),
+        }
     }
 
     fn run(&self, text: &str) -> Result<(), InputError> {
@@ -187,11 +214,19 @@ impl Scan<'_> {
                         depth += 1;
                         if depth > self.limits.max_depth {
                             let (regel, kolom) = self.at(start);
-                            return Err(InputError::TooDeep { limit: self.limits.max_depth, regel, kolom });
+                            return Err(InputError::TooDeep {
+                                limit: self.limits.max_depth,
+                                regel,
+                                kolom,
+                            });
                         }
                     } else if depth + 1 > self.limits.max_depth {
                         let (regel, kolom) = self.at(start);
-                        return Err(InputError::TooDeep { limit: self.limits.max_depth, regel, kolom });
+                        return Err(InputError::TooDeep {
+                            limit: self.limits.max_depth,
+                            regel,
+                            kolom,
+                        });
                     }
                 }
                 Event::End(_) => depth = depth.saturating_sub(1),
@@ -241,7 +276,10 @@ impl Scan<'_> {
             }
         }
         if depth > 0 {
-            return Err(self.malformed(reader.buffer_position(), "unclosed element at end of document"));
+            return Err(self.malformed(
+                reader.buffer_position(),
+                "unclosed element at end of document",
+            ));
         }
         if roots == 0 {
             return Err(self.malformed(reader.buffer_position(), "no root element"));
@@ -258,7 +296,11 @@ impl Scan<'_> {
         if let Some(uri) = ns {
             if uri.as_slice() == XINCLUDE_NS {
                 let (regel, kolom) = self.at(pos);
-                return Err(InputError::ExternalReference { regel, kolom, melding: "XInclude element".into() });
+                return Err(InputError::ExternalReference {
+                    regel,
+                    kolom,
+                    melding: "XInclude element".into(),
+                });
             }
         } else if e.name().prefix().is_some() {
             return Err(self.malformed(pos, "unbound namespace prefix"));
@@ -298,18 +340,33 @@ impl Scan<'_> {
 
     fn entity(&self, pos: u64, melding: String) -> InputError {
         let (regel, kolom) = self.at(pos);
-        InputError::Entity { regel, kolom, melding }
+        InputError::Entity {
+            regel,
+            kolom,
+            melding,
+        }
     }
 
     fn doctype(&self, pos: u64, d: &quick_xml::events::BytesText<'_>) -> InputError {
         let (regel, kolom) = self.at(pos);
         let body: String = d.as_ref().to_string();
         if body.contains("<!ENTITY") {
-            return InputError::Entity { regel, kolom, melding: "entity declaration".into() };
+            return InputError::Entity {
+                regel,
+                kolom,
+                melding: "entity declaration".into(),
+            };
         }
         let head = body.split('[').next().unwrap_or_default();
-        if head.split_ascii_whitespace().any(|w| w == "SYSTEM" || w == "PUBLIC") {
-            return InputError::ExternalReference { regel, kolom, melding: "DOCTYPE with external identifier".into() };
+        if head
+            .split_ascii_whitespace()
+            .any(|w| w == "SYSTEM" || w == "PUBLIC")
+        {
+            return InputError::ExternalReference {
+                regel,
+                kolom,
+                melding: "DOCTYPE with external identifier".into(),
+            };
         }
         InputError::Dtd { regel, kolom }
     }
@@ -371,56 +428,124 @@ mod tests {
 
     #[test]
     fn refuses_size() {
-        let l = Limits { max_bytes: 10, max_depth: 64 };
-        assert!(matches!(check(b"<a>0123456789</a>", &l), Err(InputError::TooLarge { size: 17, limit: 10 })));
+        let l = Limits {
+            max_bytes: 10,
+            max_depth: 64,
+        };
+        assert!(matches!(
+            check(b"<a>0123456789</a>", &l),
+            Err(InputError::TooLarge {
+                size: 17,
+                limit: 10
+            })
+        ));
     }
 
     #[test]
     fn refuses_non_utf8() {
         let e = check(b"<a>\n\xff</a>", &Limits::default()).unwrap_err();
-        assert_eq!(e, InputError::NotUtf8 { regel: 2, kolom: 1, melding: "invalid UTF-8 byte sequence".into() });
+        assert_eq!(
+            e,
+            InputError::NotUtf8 {
+                regel: 2,
+                kolom: 1,
+                melding: "invalid UTF-8 byte sequence".into()
+            }
+        );
         assert!(e.is_encoding());
         let e = chk("<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?><a/>").unwrap_err();
         assert!(matches!(e, InputError::NotUtf8 { .. }), "{e:?}");
-        assert!(matches!(check(&[0xFF, 0xFE, b'<', 0], &Limits::default()), Err(InputError::NotUtf8 { .. })));
+        assert!(matches!(
+            check(&[0xFF, 0xFE, b'<', 0], &Limits::default()),
+            Err(InputError::NotUtf8 { .. })
+        ));
     }
 
     #[test]
     fn refuses_malformed() {
-        for s in ["<a><b></a>", "<a>", "", "   ", "<a/><b/>", "x<a/>", "<a/>x", "<a b=\"1\" b=\"2\"/>", "<p:a/>", "<a><p:b/></a>", "<a>&</a>", "<a><!-- x -- y --></a>", "<a/><?xml version=\"1.0\"?>"] {
+        for s in [
+            "<a><b></a>",
+            "<a>",
+            "",
+            "   ",
+            "<a/><b/>",
+            "x<a/>",
+            "<a/>x",
+            "<a b=\"1\" b=\"2\"/>",
+            "<p:a/>",
+            "<a><p:b/></a>",
+            "<a>&</a>",
+            "<a><!-- x -- y --></a>",
+            "<a/><?xml version=\"1.0\"?>",
+        ] {
             let e = chk(s).unwrap_err();
             assert!(matches!(e, InputError::Malformed { .. }), "{s}: {e:?}");
         }
         let e = chk("<a>\n  <b></c>\n</a>").unwrap_err();
-        let InputError::Malformed { regel, .. } = e else { panic!("{e:?}") };
+        let InputError::Malformed { regel, .. } = e else {
+            panic!("{e:?}")
+        };
         assert_eq!(regel, 2);
     }
 
     #[test]
     fn refuses_dtd_entities_and_external_references() {
-        assert!(matches!(chk("<!DOCTYPE a><a/>"), Err(InputError::Dtd { regel: 1, kolom: 1 })));
-        assert!(matches!(chk("<!DOCTYPE a [<!ENTITY x \"y\">]><a>&x;</a>"), Err(InputError::Entity { .. })));
+        assert!(matches!(
+            chk("<!DOCTYPE a><a/>"),
+            Err(InputError::Dtd { regel: 1, kolom: 1 })
+        ));
+        assert!(matches!(
+            chk("<!DOCTYPE a [<!ENTITY x \"y\">]><a>&x;</a>"),
+            Err(InputError::Entity { .. })
+        ));
         assert!(matches!(chk("<a>&x;</a>"), Err(InputError::Entity { .. })));
-        assert!(matches!(chk("<a b=\"&x;\"/>"), Err(InputError::Entity { .. })));
-        assert!(matches!(chk("<a>&#0;</a>"), Err(InputError::Malformed { .. })));
-        assert!(matches!(chk("<!DOCTYPE a SYSTEM \"file:///etc/passwd\"><a/>"), Err(InputError::ExternalReference { .. })));
-        assert!(matches!(chk("<!DOCTYPE a PUBLIC \"-//x\" \"http://x\"><a/>"), Err(InputError::ExternalReference { .. })));
+        assert!(matches!(
+            chk("<a b=\"&x;\"/>"),
+            Err(InputError::Entity { .. })
+        ));
+        assert!(matches!(
+            chk("<a>&#0;</a>"),
+            Err(InputError::Malformed { .. })
+        ));
+        assert!(matches!(
+            chk("<!DOCTYPE a SYSTEM \"file:///etc/passwd\"><a/>"),
+            Err(InputError::ExternalReference { .. })
+        ));
+        assert!(matches!(
+            chk("<!DOCTYPE a PUBLIC \"-//x\" \"http://x\"><a/>"),
+            Err(InputError::ExternalReference { .. })
+        ));
         assert!(matches!(
             chk("<a xmlns:xi=\"http://www.w3.org/2001/XInclude\"><xi:include href=\"/etc/passwd\"/></a>"),
             Err(InputError::ExternalReference { .. })
         ));
-        assert!(matches!(chk("<?xml-stylesheet href=\"x\"?><a/>"), Err(InputError::ExternalReference { .. })));
+        assert!(matches!(
+            chk("<?xml-stylesheet href=\"x\"?><a/>"),
+            Err(InputError::ExternalReference { .. })
+        ));
     }
 
     #[test]
     fn refuses_depth() {
-        let l = Limits { max_bytes: 1 << 20, max_depth: 3 };
+        let l = Limits {
+            max_bytes: 1 << 20,
+            max_depth: 3,
+        };
         check(b"<a><b><c/></b></a>", &l).unwrap();
         check(b"<a><b><c></c></b></a>", &l).unwrap();
-        assert!(matches!(check(b"<a><b><c><d/></c></b></a>", &l), Err(InputError::TooDeep { limit: 3, .. })));
-        assert!(matches!(check(b"<a><b><c><d></d></c></b></a>", &l), Err(InputError::TooDeep { limit: 3, .. })));
+        assert!(matches!(
+            check(b"<a><b><c><d/></c></b></a>", &l),
+            Err(InputError::TooDeep { limit: 3, .. })
+        ));
+        assert!(matches!(
+            check(b"<a><b><c><d></d></c></b></a>", &l),
+            Err(InputError::TooDeep { limit: 3, .. })
+        ));
         let deep = format!("{}{}", "<a>".repeat(65), "</a>".repeat(65));
-        assert!(matches!(chk(&deep), Err(InputError::TooDeep { limit: 64, .. })));
+        assert!(matches!(
+            chk(&deep),
+            Err(InputError::TooDeep { limit: 64, .. })
+        ));
     }
 
     #[test]

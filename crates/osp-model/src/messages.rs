@@ -119,30 +119,126 @@ message!(
 
 /// Every message root as (Rust name, prefix, element), so tests and tools can iterate them.
 pub const ALL_ROOTS: &[(&str, &str, &str)] = &[
-    ("AanleverenInschrijvingVORequest", "ins", "aanleverenInschrijvingVO_Request"),
-    ("AanleverenInschrijvingVOResponse", "ins", "aanleverenInschrijvingVO_Response"),
-    ("AanleverenVerwijderingInschrijvingVORequest", "ins", "aanleverenVerwijderingInschrijvingVO_Request"),
-    ("AanleverenVerwijderingInschrijvingVOResponse", "ins", "aanleverenVerwijderingInschrijvingVO_Response"),
-    ("AanleverenIdentificerenPersoonVORequest", "idp", "aanleverenIdentificerenPersoonVO_Request"),
-    ("AanleverenIdentificerenPersoonVOResponse", "idp", "aanleverenIdentificerenPersoonVO_Response"),
-    ("AanleverenExamenresultaatVORequest", "exr", "aanleverenExamenresultaatVO_Request"),
-    ("AanleverenExamenresultaatVOResponse", "exr", "aanleverenExamenresultaatVO_Response"),
-    ("AanleverenVerwijderingExamenresultaatVORequest", "exr", "aanleverenVerwijderingExamenresultaatVO_Request"),
-    ("AanleverenVerwijderingExamenresultaatVOResponse", "exr", "aanleverenVerwijderingExamenresultaatVO_Response"),
-    ("OphalenBerichtenVORequest", "obv", "ophalenBerichtenVO_Request"),
-    ("OphalenBerichtenVOResponse", "obv", "ophalenBerichtenVO_Response"),
-    ("BevestigenBerichtenVORequest", "obv", "bevestigenBerichtenVO_Request"),
-    ("BevestigenBerichtenVOResponse", "obv", "bevestigenBerichtenVO_Response"),
-    ("VerstrekkenDigitaalInUitschrijfbewijsVORequest", "obv", "verstrekkenDigitaalInUitschrijfbewijsVO_Request"),
-    ("VerstrekkenDigitaalInUitschrijfbewijsVOResponse", "obv", "verstrekkenDigitaalInUitschrijfbewijsVO_Response"),
-    ("VerstrekkenBekostigingVORequest", "obv", "verstrekkenBekostigingVO_Request"),
-    ("VerstrekkenBekostigingVOResponse", "obv", "verstrekkenBekostigingVO_Response"),
-    ("TerugkoppelingInschrijvingVORequest", "obv", "terugkoppelingInschrijvingVO_Request"),
-    ("TerugkoppelingInschrijvingVOResponse", "obv", "terugkoppelingInschrijvingVO_Response"),
-    ("TerugkoppelingExamenresultaatVORequest", "obv", "terugkoppelingExamenresultaatVO_Request"),
-    ("TerugkoppelingExamenresultaatVOResponse", "obv", "terugkoppelingExamenresultaatVO_Response"),
-    ("TerugkoppelingIdentificerenPersoonVORequest", "obv", "terugkoppelingIdentificerenPersoonVO_Request"),
-    ("TerugkoppelingIdentificerenPersoonVOResponse", "obv", "terugkoppelingIdentificerenPersoonVO_Response"),
+    (
+        "AanleverenInschrijvingVORequest",
+        "ins",
+        "aanleverenInschrijvingVO_Request",
+    ),
+    (
+        "AanleverenInschrijvingVOResponse",
+        "ins",
+        "aanleverenInschrijvingVO_Response",
+    ),
+    (
+        "AanleverenVerwijderingInschrijvingVORequest",
+        "ins",
+        "aanleverenVerwijderingInschrijvingVO_Request",
+    ),
+    (
+        "AanleverenVerwijderingInschrijvingVOResponse",
+        "ins",
+        "aanleverenVerwijderingInschrijvingVO_Response",
+    ),
+    (
+        "AanleverenIdentificerenPersoonVORequest",
+        "idp",
+        "aanleverenIdentificerenPersoonVO_Request",
+    ),
+    (
+        "AanleverenIdentificerenPersoonVOResponse",
+        "idp",
+        "aanleverenIdentificerenPersoonVO_Response",
+    ),
+    (
+        "AanleverenExamenresultaatVORequest",
+        "exr",
+        "aanleverenExamenresultaatVO_Request",
+    ),
+    (
+        "AanleverenExamenresultaatVOResponse",
+        "exr",
+        "aanleverenExamenresultaatVO_Response",
+    ),
+    (
+        "AanleverenVerwijderingExamenresultaatVORequest",
+        "exr",
+        "aanleverenVerwijderingExamenresultaatVO_Request",
+    ),
+    (
+        "AanleverenVerwijderingExamenresultaatVOResponse",
+        "exr",
+        "aanleverenVerwijderingExamenresultaatVO_Response",
+    ),
+    (
+        "OphalenBerichtenVORequest",
+        "obv",
+        "ophalenBerichtenVO_Request",
+    ),
+    (
+        "OphalenBerichtenVOResponse",
+        "obv",
+        "ophalenBerichtenVO_Response",
+    ),
+    (
+        "BevestigenBerichtenVORequest",
+        "obv",
+        "bevestigenBerichtenVO_Request",
+    ),
+    (
+        "BevestigenBerichtenVOResponse",
+        "obv",
+        "bevestigenBerichtenVO_Response",
+    ),
+    (
+        "VerstrekkenDigitaalInUitschrijfbewijsVORequest",
+        "obv",
+        "verstrekkenDigitaalInUitschrijfbewijsVO_Request",
+    ),
+    (
+        "VerstrekkenDigitaalInUitschrijfbewijsVOResponse",
+        "obv",
+        "verstrekkenDigitaalInUitschrijfbewijsVO_Response",
+    ),
+    (
+        "VerstrekkenBekostigingVORequest",
+        "obv",
+        "verstrekkenBekostigingVO_Request",
+    ),
+    (
+        "VerstrekkenBekostigingVOResponse",
+        "obv",
+        "verstrekkenBekostigingVO_Response",
+    ),
+    (
+        "TerugkoppelingInschrijvingVORequest",
+        "obv",
+        "terugkoppelingInschrijvingVO_Request",
+    ),
+    (
+        "TerugkoppelingInschrijvingVOResponse",
+        "obv",
+        "terugkoppelingInschrijvingVO_Response",
+    ),
+    (
+        "TerugkoppelingExamenresultaatVORequest",
+        "obv",
+        "terugkoppelingExamenresultaatVO_Request",
+    ),
+    (
+        "TerugkoppelingExamenresultaatVOResponse",
+        "obv",
+        "terugkoppelingExamenresultaatVO_Response",
+    ),
+    (
+        "TerugkoppelingIdentificerenPersoonVORequest",
+        "obv",
+        "terugkoppelingIdentificerenPersoonVO_Request",
+    ),
+    (
+        "TerugkoppelingIdentificerenPersoonVOResponse",
+        "obv",
+        "terugkoppelingIdentificerenPersoonVO_Response",
+    ),
 ];
 
 /// `fout:fout`: the detail of every osp SOAP fault (SPEC §3).
@@ -154,7 +250,6 @@ impl Message for fout::FoutType {
     const ELEMENT: &'static str = "fout";
     const PREFIX: &'static str = "fout";
 }
-
 
 /// The shared terugkoppeling of every aanleveren response and terugkoppeling message (SPEC §5).
 pub type Terugkoppeling = tk::TerugkoppelingType;

@@ -59,10 +59,22 @@ pub fn from_xml<T: Message>(xml: &str) -> Result<T, ModelError> {
 
 /// The prefixes osp writes, one per namespace of `xsd/` (the prefixes the XSDs themselves use).
 pub const PREFIXES: &[(&str, &str)] = &[
-    ("ins", "http://duo.nl/schema/DUO_VOAanlevering_InschrijvingVO_V1"),
-    ("idp", "http://duo.nl/schema/DUO_VOInformatiediensten_IdentificerenPersoonVO_V1"),
-    ("exr", "http://duo.nl/schema/DUO_VOAanlevering_ExamenresultaatVO_V1"),
-    ("obv", "http://duo.nl/schema/DUO_VOInformatiediensten_OphalenBerichtenVO_V1"),
+    (
+        "ins",
+        "http://duo.nl/schema/DUO_VOAanlevering_InschrijvingVO_V1",
+    ),
+    (
+        "idp",
+        "http://duo.nl/schema/DUO_VOInformatiediensten_IdentificerenPersoonVO_V1",
+    ),
+    (
+        "exr",
+        "http://duo.nl/schema/DUO_VOAanlevering_ExamenresultaatVO_V1",
+    ),
+    (
+        "obv",
+        "http://duo.nl/schema/DUO_VOInformatiediensten_OphalenBerichtenVO_V1",
+    ),
     ("bas", crate::contracts::NS_BASIS_INSCHRIJVING),
     ("inf", crate::contracts::NS_BASIS_INFORMATIEDIENSTEN),
     ("tk", crate::contracts::NS_TERUGKOPPELING),
@@ -91,10 +103,14 @@ pub fn to_xml<T: Message>(value: &T) -> Result<String, ModelError> {
         if let OutEvent::Start(e) | OutEvent::Empty(e) = ev {
             let name = e.name();
             if let Some(p) = name.prefix() {
-                let p = std::str::from_utf8(p.as_ref()).map_err(|e| ModelError::Serialize(e.to_string()))?;
+                let p = std::str::from_utf8(p.as_ref())
+                    .map_err(|e| ModelError::Serialize(e.to_string()))?;
                 if !used.contains(&p) {
                     let known = PREFIXES.iter().find(|(k, _)| *k == p).map(|(k, _)| *k);
-                    used.push(known.ok_or_else(|| ModelError::Serialize(format!("unknown prefix {p}")))?);
+                    used.push(
+                        known
+                            .ok_or_else(|| ModelError::Serialize(format!("unknown prefix {p}")))?,
+                    );
                 }
             }
         }
@@ -116,11 +132,17 @@ pub fn to_xml<T: Message>(value: &T) -> Result<String, ModelError> {
                     start.push_attribute((format!("xmlns:{prefix}").as_str(), *ns));
                 }
                 first = false;
-                if empty { OutEvent::Empty(start) } else { OutEvent::Start(start) }
+                if empty {
+                    OutEvent::Empty(start)
+                } else {
+                    OutEvent::Start(start)
+                }
             }
             other => other,
         };
-        writer.write_event(ev).map_err(|e| ModelError::Serialize(e.to_string()))?;
+        writer
+            .write_event(ev)
+            .map_err(|e| ModelError::Serialize(e.to_string()))?;
     }
     String::from_utf8(writer.into_inner()).map_err(|e| ModelError::Serialize(e.to_string()))
 }

@@ -80,7 +80,11 @@ fn init_libxml() {
         unsafe { bindings::xmlInitParser() };
         libxml::io::register_input_callback(
             |url| url.starts_with(EMBEDDED_PREFIX),
-            |url| url.strip_prefix(EMBEDDED_PREFIX).and_then(xsd).map(|c| c.as_bytes().to_vec()),
+            |url| {
+                url.strip_prefix(EMBEDDED_PREFIX)
+                    .and_then(xsd)
+                    .map(|c| c.as_bytes().to_vec())
+            },
         );
     });
 }
@@ -155,7 +159,12 @@ impl Validator {
         body_xml: &str,
     ) -> Result<(), Vec<Violation>> {
         let ns = contract.schema_ns();
-        self.run(contract_file(contract), body_xml, Some((&ns, root_local)), Target::Root)
+        self.run(
+            contract_file(contract),
+            body_xml,
+            Some((&ns, root_local)),
+            Target::Root,
+        )
     }
 
     /// Validates the first element child of `soapenv:Body` of a whole SOAP 1.1 envelope in
@@ -169,12 +178,22 @@ impl Validator {
     ) -> Result<(), Vec<Violation>> {
         let ns = contract.schema_ns();
         let expected = root_local.map(|l| (ns.as_str(), l));
-        self.run(contract_file(contract), envelope_xml, expected, Target::SoapBody)
+        self.run(
+            contract_file(contract),
+            envelope_xml,
+            expected,
+            Target::SoapBody,
+        )
     }
 
     /// Validates a SOAP fault detail document whose root is `fout:fout` (SPEC §3).
     pub fn validate_fout(&self, fout_xml: &str) -> Result<(), Vec<Violation>> {
-        self.run(Some(FOUT_XSD), fout_xml, Some((crate::contracts::NS_FOUT, "fout")), Target::Root)
+        self.run(
+            Some(FOUT_XSD),
+            fout_xml,
+            Some((crate::contracts::NS_FOUT, "fout")),
+            Target::Root,
+        )
     }
 
     fn run(
@@ -193,7 +212,12 @@ impl Validator {
                 Target::Root => "document has no root element",
                 Target::SoapBody => "soapenv:Body has no element child",
             };
-            return Err(vec![Violation { regel: 0, kolom: 0, pad: String::new(), melding: melding.into() }]);
+            return Err(vec![Violation {
+                regel: 0,
+                kolom: 0,
+                pad: String::new(),
+                melding: melding.into(),
+            }]);
         };
         let mut collector = Collector::new(xml, root);
         if let Some((ns, local)) = expected_root {
@@ -232,7 +256,9 @@ impl Validator {
             Ok(0) if collector.violations.is_empty() => Ok(()),
             Ok(rc) => {
                 if collector.violations.is_empty() {
-                    collector.violations.push(internal(&format!("validation failed with status {rc}")));
+                    collector
+                        .violations
+                        .push(internal(&format!("validation failed with status {rc}")));
                 }
                 Err(collector.violations)
             }
@@ -249,7 +275,12 @@ fn contract_file(contract: Contract) -> Option<&'static str> {
 }
 
 fn internal(melding: &str) -> Violation {
-    Violation { regel: 0, kolom: 0, pad: String::new(), melding: melding.to_string() }
+    Violation {
+        regel: 0,
+        kolom: 0,
+        pad: String::new(),
+        melding: melding.to_string(),
+    }
 }
 
 /// Which element of the parsed document is validated.
@@ -298,7 +329,9 @@ impl ParsedDoc {
         };
         if ptr.is_null() {
             if collector.violations.is_empty() {
-                collector.violations.push(internal("document is not well-formed XML"));
+                collector
+                    .violations
+                    .push(internal("document is not well-formed XML"));
             }
             return Err(collector.violations);
         }
@@ -343,7 +376,11 @@ struct Collector<'a> {
 
 impl<'a> Collector<'a> {
     fn new(source: &'a str, root: bindings::xmlNodePtr) -> Self {
-        Collector { source, root, violations: Vec::new() }
+        Collector {
+            source,
+            root,
+            violations: Vec::new(),
+        }
     }
 
     fn push(&mut self, v: Violation) {
@@ -356,7 +393,12 @@ impl<'a> Collector<'a> {
         // SAFETY: `node` belongs to the live document being validated.
         let (regel, pad, name) = unsafe { (node_line(node), self.path(node), qname(node)) };
         let kolom = column_of(self.source, regel, &name);
-        self.push(Violation { regel, kolom, pad, melding });
+        self.push(Violation {
+            regel,
+            kolom,
+            pad,
+            melding,
+        });
     }
 
     /// Builds the XPath-like path from `self.root` (or the document root) down to `node`.
@@ -415,7 +457,9 @@ unsafe extern "C" fn collect_error(ctx: *mut c_void, error: *const bindings::_xm
         return;
     }
     // SAFETY: libxml2 messages are NUL-terminated C strings.
-    let melding = unsafe { cstr(error.message.cast_const().cast()) }.trim().to_string();
+    let melding = unsafe { cstr(error.message.cast_const().cast()) }
+        .trim()
+        .to_string();
     let node: bindings::xmlNodePtr = error.node.cast();
     let is_node = !node.is_null()
         // SAFETY: a non-null `node` in a validation error is a node of the document.
@@ -426,13 +470,27 @@ unsafe extern "C" fn collect_error(ctx: *mut c_void, error: *const bindings::_xm
     if is_node && error.domain == bindings::xmlErrorDomain_XML_FROM_SCHEMASV as c_int {
         // SAFETY: see above.
         let element = unsafe {
-            if (*node).type_ == bindings::xmlElementType_XML_ATTRIBUTE_NODE { (*node).parent } else { node }
+            if (*node).type_ == bindings::xmlElementType_XML_ATTRIBUTE_NODE {
+                (*node).parent
+            } else {
+                node
+            }
         };
         // SAFETY: `node` and `element` are nodes of the live document.
-        let (regel, pad, name) = unsafe { (node_line(element), collector.path(node), qname(element)) };
-        let regel = if regel == 0 { u32::try_from(error.line).unwrap_or(0) } else { regel };
+        let (regel, pad, name) =
+            unsafe { (node_line(element), collector.path(node), qname(element)) };
+        let regel = if regel == 0 {
+            u32::try_from(error.line).unwrap_or(0)
+        } else {
+            regel
+        };
         let kolom = column_of(collector.source, regel, &name);
-        collector.push(Violation { regel, kolom, pad, melding });
+        collector.push(Violation {
+            regel,
+            kolom,
+            pad,
+            melding,
+        });
     } else {
         collector.push(Violation {
             regel: u32::try_from(error.line).unwrap_or(0),
@@ -568,19 +626,28 @@ fn column_of(source: &str, regel: u32, name: &str) -> u32 {
 mod tests {
     use super::*;
 
-    const BODY: &str = include_str!("../../../fixtures/samples/aanleverenInschrijvingVO_Request.xml");
+    const BODY: &str =
+        include_str!("../../../fixtures/samples/aanleverenInschrijvingVO_Request.xml");
 
     #[test]
     fn accepts_the_duo_v1_example() {
         let v = Validator::new().unwrap();
         v.validate(Contract::InschrijvingVO, BODY).unwrap();
-        v.validate_root(Contract::InschrijvingVO, "aanleverenInschrijvingVO_Request", BODY).unwrap();
+        v.validate_root(
+            Contract::InschrijvingVO,
+            "aanleverenInschrijvingVO_Request",
+            BODY,
+        )
+        .unwrap();
     }
 
     #[test]
     fn reports_path_line_and_column() {
         let v = Validator::new().unwrap();
-        let bad = BODY.replace("<bas:datumBegin>2025-08-01</bas:datumBegin>", "<bas:datumBegin>2025-13-45</bas:datumBegin>");
+        let bad = BODY.replace(
+            "<bas:datumBegin>2025-08-01</bas:datumBegin>",
+            "<bas:datumBegin>2025-13-45</bas:datumBegin>",
+        );
         let errs = v.validate(Contract::InschrijvingVO, &bad).unwrap_err();
         assert_eq!(errs.len(), 1, "{errs:?}");
         let line = bad.lines().position(|l| l.contains("2025-13-45")).unwrap() as u32 + 1;
@@ -590,25 +657,39 @@ mod tests {
             errs[0].pad,
             "/ins:aanleverenInschrijvingVO_Request/ins:inschrijvingPeriodeVO[2]/bas:datumBegin"
         );
-        assert!(errs[0].melding.contains("2025-13-45"), "{}", errs[0].melding);
+        assert!(
+            errs[0].melding.contains("2025-13-45"),
+            "{}",
+            errs[0].melding
+        );
     }
 
     #[test]
     fn leading_newlines_keep_envelope_lines() {
         let v = Validator::new().unwrap();
         let bad = BODY
-            .replace("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", "\n\n\n\n\n\n\n\n\n\n")
+            .replace(
+                "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n",
+                "\n\n\n\n\n\n\n\n\n\n",
+            )
             .replace("<bas:brin>99AA</bas:brin>", "<bas:brin>9AA</bas:brin>");
         let errs = v.validate(Contract::InschrijvingVO, &bad).unwrap_err();
         let line = bad.lines().position(|l| l.contains(">9AA<")).unwrap() as u32 + 1;
-        assert_eq!((errs[0].regel, errs[0].pad.as_str()), (line, "/ins:aanleverenInschrijvingVO_Request/bas:brin"));
+        assert_eq!(
+            (errs[0].regel, errs[0].pad.as_str()),
+            (line, "/ins:aanleverenInschrijvingVO_Request/bas:brin")
+        );
     }
 
     #[test]
     fn wrong_root_is_a_violation() {
         let v = Validator::new().unwrap();
         let errs = v
-            .validate_root(Contract::InschrijvingVO, "aanleverenVerwijderingInschrijvingVO_Request", BODY)
+            .validate_root(
+                Contract::InschrijvingVO,
+                "aanleverenVerwijderingInschrijvingVO_Request",
+                BODY,
+            )
             .unwrap_err();
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].pad, "/ins:aanleverenInschrijvingVO_Request");
@@ -619,7 +700,9 @@ mod tests {
     #[test]
     fn malformed_input_is_reported_not_panicked() {
         let v = Validator::new().unwrap();
-        let errs = v.validate(Contract::InschrijvingVO, "<a><b></a>").unwrap_err();
+        let errs = v
+            .validate(Contract::InschrijvingVO, "<a><b></a>")
+            .unwrap_err();
         assert!(!errs.is_empty());
         assert!(errs[0].regel >= 1);
         assert!(v.validate(Contract::InschrijvingVO, "").is_err());
@@ -630,7 +713,8 @@ mod tests {
         let v = Validator::new().unwrap();
         let period = "<ins:inschrijvingPeriodeVO><bas:datumBegin>x</bas:datumBegin><bas:opleidingcode>1</bas:opleidingcode><ins:vestiging>y</ins:vestiging><ins:indicatieBekostigbaar>z</ins:indicatieBekostigbaar></ins:inschrijvingPeriodeVO>\n";
         let start = BODY.find("<ins:inschrijvingPeriodeVO>").unwrap();
-        let end = BODY.rfind("</ins:inschrijvingPeriodeVO>").unwrap() + "</ins:inschrijvingPeriodeVO>".len();
+        let end = BODY.rfind("</ins:inschrijvingPeriodeVO>").unwrap()
+            + "</ins:inschrijvingPeriodeVO>".len();
         let bad = format!("{}{}{}", &BODY[..start], period.repeat(30), &BODY[end..]);
         let errs = v.validate(Contract::InschrijvingVO, &bad).unwrap_err();
         assert_eq!(errs.len(), MAX_VIOLATIONS);
@@ -639,13 +723,28 @@ mod tests {
     #[test]
     fn validates_in_envelope() {
         let v = Validator::new().unwrap();
-        let env = include_str!("../../../fixtures/samples/envelope/aanleverenInschrijvingVO.envelope.xml");
-        v.validate_envelope_body(Contract::InschrijvingVO, Some("aanleverenInschrijvingVO_Request"), env).unwrap();
-        let bad = env.replace("<ins:leerjaar>2</ins:leerjaar>", "<ins:leerjaar>123</ins:leerjaar>");
-        let errs = v.validate_envelope_body(Contract::InschrijvingVO, None, &bad).unwrap_err();
+        let env = include_str!(
+            "../../../fixtures/samples/envelope/aanleverenInschrijvingVO.envelope.xml"
+        );
+        v.validate_envelope_body(
+            Contract::InschrijvingVO,
+            Some("aanleverenInschrijvingVO_Request"),
+            env,
+        )
+        .unwrap();
+        let bad = env.replace(
+            "<ins:leerjaar>2</ins:leerjaar>",
+            "<ins:leerjaar>123</ins:leerjaar>",
+        );
+        let errs = v
+            .validate_envelope_body(Contract::InschrijvingVO, None, &bad)
+            .unwrap_err();
         let line = bad.lines().position(|l| l.contains(">123<")).unwrap() as u32 + 1;
         assert_eq!(errs[0].regel, line);
-        assert_eq!(errs[0].pad, "/ins:aanleverenInschrijvingVO_Request/ins:inschrijvingPeriodeVO[2]/ins:leerjaar");
+        assert_eq!(
+            errs[0].pad,
+            "/ins:aanleverenInschrijvingVO_Request/ins:inschrijvingPeriodeVO[2]/ins:leerjaar"
+        );
     }
 
     #[test]

@@ -20,7 +20,10 @@ pub struct XsValueError {
 }
 
 fn err(kind: &'static str, value: &str) -> XsValueError {
-    XsValueError { kind, value: value.to_string() }
+    XsValueError {
+        kind,
+        value: value.to_string(),
+    }
 }
 
 /// Parsed calendar part of a date: (year, month, day) and the remaining text.
@@ -69,7 +72,11 @@ fn days_in_month(year: i32, month: u8) -> u8 {
         _ => {
             // Proleptic Gregorian; XSD 1.0 counts year -1 like year 1 BCE, leap rules on |year|.
             let y = year.unsigned_abs();
-            if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 { 29 } else { 28 }
+            if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 {
+                29
+            } else {
+                28
+            }
         }
     }
 }
@@ -82,9 +89,15 @@ fn valid_timezone(s: &str) -> bool {
     let Some(rest) = s.strip_prefix('+').or_else(|| s.strip_prefix('-')) else {
         return false;
     };
-    let Some((h, rest)) = two_digits(rest) else { return false };
-    let Some(rest) = rest.strip_prefix(':') else { return false };
-    let Some((m, rest)) = two_digits(rest) else { return false };
+    let Some((h, rest)) = two_digits(rest) else {
+        return false;
+    };
+    let Some(rest) = rest.strip_prefix(':') else {
+        return false;
+    };
+    let Some((m, rest)) = two_digits(rest) else {
+        return false;
+    };
     rest.is_empty() && m < 60 && (h < 14 || (h == 14 && m == 0))
 }
 
@@ -137,7 +150,12 @@ impl FromStr for XsDate {
         if !valid_timezone(rest) {
             return Err(err("xs:date", s));
         }
-        Ok(XsDate { lexical: s.to_string(), year, month, day })
+        Ok(XsDate {
+            lexical: s.to_string(),
+            year,
+            month,
+            day,
+        })
     }
 }
 
@@ -200,7 +218,11 @@ impl FromStr for XsDateTime {
         if (h > 23 && !end_of_day) || m > 59 || sec > 59 || !valid_timezone(rest) {
             return Err(bad());
         }
-        Ok(XsDateTime { lexical: s.to_string(), date, time: (h, m, sec) })
+        Ok(XsDateTime {
+            lexical: s.to_string(),
+            date,
+            time: (h, m, sec),
+        })
     }
 }
 
@@ -263,25 +285,58 @@ mod tests {
 
     #[test]
     fn dates() {
-        for ok in ["2025-08-01", "2024-02-29", "2025-08-01Z", "2025-08-01+02:00", "-0044-03-15", "12025-01-01"] {
+        for ok in [
+            "2025-08-01",
+            "2024-02-29",
+            "2025-08-01Z",
+            "2025-08-01+02:00",
+            "-0044-03-15",
+            "12025-01-01",
+        ] {
             let d: XsDate = ok.parse().unwrap();
             assert_eq!(d.to_string(), ok);
         }
-        for bad in ["2025-13-45", "2025-02-29", "2025-8-01", "25-08-01", "2025-08-01T00:00:00", "0000-01-01", "2025-08-01+15:00", "", "02025-01-01", " 2025-08-01"] {
+        for bad in [
+            "2025-13-45",
+            "2025-02-29",
+            "2025-8-01",
+            "25-08-01",
+            "2025-08-01T00:00:00",
+            "0000-01-01",
+            "2025-08-01+15:00",
+            "",
+            "02025-01-01",
+            " 2025-08-01",
+        ] {
             assert!(bad.parse::<XsDate>().is_err(), "{bad}");
         }
         let d = XsDate::new(2025, 9, 1).unwrap();
-        assert_eq!((d.year(), d.month(), d.day(), d.as_str()), (2025, 9, 1, "2025-09-01"));
+        assert_eq!(
+            (d.year(), d.month(), d.day(), d.as_str()),
+            (2025, 9, 1, "2025-09-01")
+        );
         assert!(XsDate::new(2025, 4, 31).is_err());
     }
 
     #[test]
     fn date_times() {
-        for ok in ["2025-09-01T08:15:00.000Z", "2025-09-01T08:15:00", "2025-09-01T24:00:00Z", "2025-09-01T23:59:59.999999+14:00"] {
+        for ok in [
+            "2025-09-01T08:15:00.000Z",
+            "2025-09-01T08:15:00",
+            "2025-09-01T24:00:00Z",
+            "2025-09-01T23:59:59.999999+14:00",
+        ] {
             let d: XsDateTime = ok.parse().unwrap();
             assert_eq!(d.to_string(), ok);
         }
-        for bad in ["2025-09-01", "2025-09-01T24:00:01", "2025-09-01T08:60:00", "2025-09-01T08:15:00.", "2025-09-01 08:15:00", "2025-09-01T8:15:00"] {
+        for bad in [
+            "2025-09-01",
+            "2025-09-01T24:00:01",
+            "2025-09-01T08:60:00",
+            "2025-09-01T08:15:00.",
+            "2025-09-01 08:15:00",
+            "2025-09-01T8:15:00",
+        ] {
             assert!(bad.parse::<XsDateTime>().is_err(), "{bad}");
         }
     }

@@ -16,7 +16,8 @@ struct Case {
 }
 
 fn cases() -> BTreeMap<String, Case> {
-    let text = std::fs::read_to_string(root().join("fixtures/samples/invalid/expected.toml")).unwrap();
+    let text =
+        std::fs::read_to_string(root().join("fixtures/samples/invalid/expected.toml")).unwrap();
     toml::from_str(&text).unwrap()
 }
 
@@ -32,17 +33,24 @@ fn every_negative_sample_fails_with_its_path() {
     let v = Validator::new().unwrap();
     let cases = cases();
     let files = xml_files(&root().join("fixtures/samples/invalid"));
-    assert_eq!(files.len(), cases.len(), "every invalid sample has an expected.toml entry");
+    assert_eq!(
+        files.len(),
+        cases.len(),
+        "every invalid sample has an expected.toml entry"
+    );
     for file in files {
         let name = file.file_stem().unwrap().to_string_lossy().into_owned();
-        let case = cases.get(&name).unwrap_or_else(|| panic!("{name} missing in expected.toml"));
+        let case = cases
+            .get(&name)
+            .unwrap_or_else(|| panic!("{name} missing in expected.toml"));
         let xml = std::fs::read_to_string(&file).unwrap();
         osp_model::check(xml.as_bytes(), &osp_model::Limits::default()).unwrap();
         let errs = v
             .validate(contract(&case.contract), &xml)
             .expect_err(&format!("{name} must not validate"));
         assert!(
-            errs.iter().any(|e| e.pad == case.pad && e.melding.contains(&case.melding) && e.regel > 0),
+            errs.iter()
+                .any(|e| e.pad == case.pad && e.melding.contains(&case.melding) && e.regel > 0),
             "{name}: expected {} ({}), got {errs:#?}",
             case.pad,
             case.melding
@@ -53,8 +61,21 @@ fn every_negative_sample_fails_with_its_path() {
 #[test]
 fn the_kinds_the_issue_names_are_covered() {
     let cases = cases();
-    for kind in ["pattern", "length", "enumeration", "minoccurs", "maxoccurs", "choice", "wrong-namespace", "unknown-element", "invalid-date"] {
-        assert!(cases.keys().any(|k| k.starts_with(kind)), "no negative sample for {kind}");
+    for kind in [
+        "pattern",
+        "length",
+        "enumeration",
+        "minoccurs",
+        "maxoccurs",
+        "choice",
+        "wrong-namespace",
+        "unknown-element",
+        "invalid-date",
+    ] {
+        assert!(
+            cases.keys().any(|k| k.starts_with(kind)),
+            "no negative sample for {kind}"
+        );
     }
 }
 
@@ -75,11 +96,15 @@ fn xmllint_rejects_every_negative_sample() {
 #[test]
 fn the_model_refuses_what_its_strict_types_cannot_hold() {
     use osp_model::messages::AanleverenInschrijvingVORequest;
-    let xml = std::fs::read_to_string(root().join("fixtures/samples/invalid/invalid-date.xml")).unwrap();
+    let xml =
+        std::fs::read_to_string(root().join("fixtures/samples/invalid/invalid-date.xml")).unwrap();
     assert!(osp_model::from_xml::<AanleverenInschrijvingVORequest>(&xml).is_err());
-    let xml = std::fs::read_to_string(root().join("fixtures/samples/invalid/invalid-boolean.xml")).unwrap();
+    let xml = std::fs::read_to_string(root().join("fixtures/samples/invalid/invalid-boolean.xml"))
+        .unwrap();
     assert!(osp_model::from_xml::<AanleverenInschrijvingVORequest>(&xml).is_err());
-    let xml = std::fs::read_to_string(root().join("fixtures/samples/invalid/wrong-namespace-root.xml")).unwrap();
+    let xml =
+        std::fs::read_to_string(root().join("fixtures/samples/invalid/wrong-namespace-root.xml"))
+            .unwrap();
     assert!(matches!(
         osp_model::from_xml::<AanleverenInschrijvingVORequest>(&xml),
         Err(osp_model::ModelError::WrongRoot { .. })

@@ -17,12 +17,22 @@ fn date() -> impl Strategy<Value = XsDate> {
 }
 
 fn date_time() -> impl Strategy<Value = XsDateTime> {
-    (1900i32..2100, 1u8..=12, 1u8..=28, 0u8..24, 0u8..60, 0u8..60, 0u16..1000, any::<bool>()).prop_map(
-        |(y, mo, d, h, mi, se, ms, z)| {
-            let tz = if z { "Z" } else { "+02:00" };
-            format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{se:02}.{ms:03}{tz}").parse().unwrap()
-        },
+    (
+        1900i32..2100,
+        1u8..=12,
+        1u8..=28,
+        0u8..24,
+        0u8..60,
+        0u8..60,
+        0u16..1000,
+        any::<bool>(),
     )
+        .prop_map(|(y, mo, d, h, mi, se, ms, z)| {
+            let tz = if z { "Z" } else { "+02:00" };
+            format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{se:02}.{ms:03}{tz}")
+                .parse()
+                .unwrap()
+        })
 }
 
 fn boolean() -> impl Strategy<Value = XsBoolean> {
@@ -37,13 +47,18 @@ fn text(max: usize) -> impl Strategy<Value = String> {
 }
 
 fn uuid() -> impl Strategy<Value = core::IdentificatiecodeType> {
-    s("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}").prop_map(core::IdentificatiecodeType)
+    s("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")
+        .prop_map(core::IdentificatiecodeType)
 }
 
 fn pgn() -> impl Strategy<Value = bas::InschrijvingContent4Type> {
     prop_oneof![
-        s("[0-9]{9}").prop_map(|v| bas::InschrijvingContent4Type::Burgerservicenummer(gwb::BurgerservicenummerType(v))),
-        s("[0-9]{9}").prop_map(|v| bas::InschrijvingContent4Type::Onderwijsnummer(gwb::OnderwijsnummerType(v))),
+        s("[0-9]{9}").prop_map(|v| bas::InschrijvingContent4Type::Burgerservicenummer(
+            gwb::BurgerservicenummerType(v)
+        )),
+        s("[0-9]{9}").prop_map(|v| bas::InschrijvingContent4Type::Onderwijsnummer(
+            gwb::OnderwijsnummerType(v)
+        )),
     ]
 }
 
@@ -60,63 +75,101 @@ fn periode() -> impl Strategy<Value = InschrijvingPeriodeVO> {
         vec(s("[A-Z0-9_]{0,30}"), 0..3),
         option::of(boolean()),
     )
-        .prop_map(|(begin, aanb, loc, opl, aanv, vest, lj, bek, exp, nieuw)| InschrijvingPeriodeVO {
-            datum_begin: begin,
-            onderwijsaanbieder: aanb.map(gwb::OnderwijsaanbiederType),
-            onderwijslocatie: loc.map(gwb::OnderwijslocatieType),
-            opleidingcode: gwb::OpleidingcodeType(opl),
-            aanvullende_opleiding: aanv
-                .into_iter()
-                .map(|o| bas::AanvullendeOpleidingType { opleidingcode: gwb::OpleidingcodeType(o) })
-                .collect(),
-            vestiging: gwb::VestigingType(vest),
-            leerjaar: lj.map(gwb::LeerjaarType),
-            indicatie_bekostigbaar: bek,
-            experiment: exp.into_iter().map(|n| ins::ExperimentType { naam: gwb::WaardenlijstType(n) }).collect(),
-            indicatie_nieuwkomersbekostiging: nieuw,
+        .prop_map(|(begin, aanb, loc, opl, aanv, vest, lj, bek, exp, nieuw)| {
+            InschrijvingPeriodeVO {
+                datum_begin: begin,
+                onderwijsaanbieder: aanb.map(gwb::OnderwijsaanbiederType),
+                onderwijslocatie: loc.map(gwb::OnderwijslocatieType),
+                opleidingcode: gwb::OpleidingcodeType(opl),
+                aanvullende_opleiding: aanv
+                    .into_iter()
+                    .map(|o| bas::AanvullendeOpleidingType {
+                        opleidingcode: gwb::OpleidingcodeType(o),
+                    })
+                    .collect(),
+                vestiging: gwb::VestigingType(vest),
+                leerjaar: lj.map(gwb::LeerjaarType),
+                indicatie_bekostigbaar: bek,
+                experiment: exp
+                    .into_iter()
+                    .map(|n| ins::ExperimentType {
+                        naam: gwb::WaardenlijstType(n),
+                    })
+                    .collect(),
+                indicatie_nieuwkomersbekostiging: nieuw,
+            }
         })
 }
 
 fn request() -> impl Strategy<Value = AanleverenInschrijvingVORequest> {
     (
-        (uuid(), s("[0-9A-Z]{1,22}"), date_time(), pgn(), s("[0-9]{2}[A-Z]{2}"), s("[A-Za-z0-9-]{1,20}")),
+        (
+            uuid(),
+            s("[0-9A-Z]{1,22}"),
+            date_time(),
+            pgn(),
+            s("[0-9]{2}[A-Z]{2}"),
+            s("[A-Za-z0-9-]{1,20}"),
+        ),
         (date(), option::of(date()), vec(periode(), 1..4)),
         vec((date(), option::of(date())), 0..3),
-        vec((date(), option::of(date()), s("[0-9]{2}[A-Z]{2}"), option::of(s("[0-9]{2}[A-Z]{2}[0-9]{2}")), s("OPDC|VAVO")), 0..3),
+        vec(
+            (
+                date(),
+                option::of(date()),
+                s("[0-9]{2}[A-Z]{2}"),
+                option::of(s("[0-9]{2}[A-Z]{2}[0-9]{2}")),
+                s("OPDC|VAVO"),
+            ),
+            0..3,
+        ),
     )
-        .prop_map(|((id, van, dt, pgn, brin, volg), (din, duit, perioden), opps, vais)| AanleverenInschrijvingVORequest {
-            identificatiecode_bedrijfsdocument: id,
-            verzendende_instantie: gwb::InstantieType(van),
-            ontvangende_instantie: gwb::InstantieType("DUO".into()),
-            datum_tijd_bedrijfsdocument: dt,
-            content_4: pgn,
-            brin: gwb::BrinType(brin),
-            inschrijvingvolgnummer: gwb::Volgnummer20Type(volg),
-            datum_inschrijving: din,
-            datum_uitschrijving: duit,
-            inschrijving_periode_vo: perioden,
-            ontwikkelingsperspectief: opps
-                .into_iter()
-                .map(|(b, e)| ins::OntwikkelingsperspectiefType { datum_begin: b, datum_eind: e })
-                .collect(),
-            verblijf_andere_instelling: vais
-                .into_iter()
-                .map(|(b, e, brin, vest, soort)| ins::VerblijfAndereInstellingType {
-                    datum_begin: b,
-                    datum_eind: e,
+        .prop_map(
+            |((id, van, dt, pgn, brin, volg), (din, duit, perioden), opps, vais)| {
+                AanleverenInschrijvingVORequest {
+                    identificatiecode_bedrijfsdocument: id,
+                    verzendende_instantie: gwb::InstantieType(van),
+                    ontvangende_instantie: gwb::InstantieType("DUO".into()),
+                    datum_tijd_bedrijfsdocument: dt,
+                    content_4: pgn,
                     brin: gwb::BrinType(brin),
-                    vestiging: vest.map(gwb::VestigingType),
-                    verblijfsoort: gwb::WaardenlijstType(soort),
-                })
-                .collect(),
-        })
+                    inschrijvingvolgnummer: gwb::Volgnummer20Type(volg),
+                    datum_inschrijving: din,
+                    datum_uitschrijving: duit,
+                    inschrijving_periode_vo: perioden,
+                    ontwikkelingsperspectief: opps
+                        .into_iter()
+                        .map(|(b, e)| ins::OntwikkelingsperspectiefType {
+                            datum_begin: b,
+                            datum_eind: e,
+                        })
+                        .collect(),
+                    verblijf_andere_instelling: vais
+                        .into_iter()
+                        .map(
+                            |(b, e, brin, vest, soort)| ins::VerblijfAndereInstellingType {
+                                datum_begin: b,
+                                datum_eind: e,
+                                brin: gwb::BrinType(brin),
+                                vestiging: vest.map(gwb::VestigingType),
+                                verblijfsoort: gwb::WaardenlijstType(soort),
+                            },
+                        )
+                        .collect(),
+                }
+            },
+        )
 }
 
 fn foutmelding() -> impl Strategy<Value = Foutmelding> {
     (
         s("[0-9A-Z]{1,60}"),
         text(200),
-        prop_oneof![Just(Ernst::Afkeuring), Just(Ernst::Melding), Just(Ernst::Signaal)],
+        prop_oneof![
+            Just(Ernst::Afkeuring),
+            Just(Ernst::Melding),
+            Just(Ernst::Signaal)
+        ],
         vec((s("[a-zA-Z]{0,25}"), text(25)), 0..6),
     )
         .prop_map(|(code, tekst, ernst, sleutels)| Foutmelding {
@@ -125,7 +178,10 @@ fn foutmelding() -> impl Strategy<Value = Foutmelding> {
             ernst,
             sleutelgegeven: sleutels
                 .into_iter()
-                .map(|(n, w)| Sleutelgegeven { sleutelnaam: tk::SleuteltekstType(n), sleutelwaarde: tk::SleuteltekstType(w) })
+                .map(|(n, w)| Sleutelgegeven {
+                    sleutelnaam: tk::SleuteltekstType(n),
+                    sleutelwaarde: tk::SleuteltekstType(w),
+                })
                 .collect(),
         })
 }
@@ -152,8 +208,12 @@ fn response() -> impl Strategy<Value = AanleverenInschrijvingVOResponse> {
                 identificatiecode_bedrijfsdocument: id,
                 levering_goedgekeurd: ok,
                 foutmelding: fouten,
-                stand: stand.map(|(n, at)| Stand { volgnummer: n, aanlevermoment: at }),
-                persoon: persoon.map(|p| tk::PersoonType::Onderwijsnummer(gwb::OnderwijsnummerType(p))),
+                stand: stand.map(|(n, at)| Stand {
+                    volgnummer: n,
+                    aanlevermoment: at,
+                }),
+                persoon: persoon
+                    .map(|p| tk::PersoonType::Onderwijsnummer(gwb::OnderwijsnummerType(p))),
             }),
         })
 }

@@ -79,7 +79,10 @@ fn every_sample_validates_and_round_trips() {
         assert!(!text.starts_with("<?xml"), "no XML declaration");
         assert!(!text.contains("\n"), "compact output");
         if let Err(e) = validate(&v, &ns, &text) {
-            panic!("{} serialised does not validate: {e:#?}\n{text}", file.display());
+            panic!(
+                "{} serialised does not validate: {e:#?}\n{text}",
+                file.display()
+            );
         }
         seen.insert(element);
     }

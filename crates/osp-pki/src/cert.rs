@@ -40,6 +40,12 @@ pub fn oin_from_certificate(der: &[u8]) -> Result<Oin, CertOinError> {
 /// The subject common name of a DER certificate, for logs and listings.
 pub fn common_name(der: &[u8]) -> Option<String> {
     let (_, cert) = x509_parser::parse_x509_certificate(der).ok()?;
-    let cn = cert.subject().iter_common_name().next()?.as_str().ok()?.to_string();
+    let cn = cert
+        .subject()
+        .iter_common_name()
+        .next()?
+        .as_str()
+        .ok()?
+        .to_string();
     Some(cn)
 }

@@ -6,12 +6,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use rcgen::string::PrintableString;
 use rcgen::{
     BasicConstraints, CertificateParams, CertifiedIssuer, DistinguishedName, DnType, DnValue,
-    ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose, RsaKeySize,
-    SanType, SerialNumber, PKCS_ECDSA_P256_SHA256, PKCS_RSA_SHA256,
+    ExtendedKeyUsagePurpose, IsCa, Issuer, KeyPair, KeyUsagePurpose, RsaKeySize, SanType,
+    SerialNumber, PKCS_ECDSA_P256_SHA256, PKCS_RSA_SHA256,
 };
-use rcgen::string::PrintableString;
 use time::{Duration, OffsetDateTime};
 
 use crate::oin::{Oin, OinError};
@@ -27,8 +27,13 @@ pub const CLIENTS_DIR: &str = "clients";
 /// Subdirectory with certificates that must be refused.
 pub const NEGATIVE_DIR: &str = "negative";
 /// The negative certificates of TESTDATA.md, by file stem.
-pub const NEGATIVE_NAMES: [&str; 5] =
-    ["expired", "not-yet-valid", "wrong-root", "no-serialnumber", "bad-oin"];
+pub const NEGATIVE_NAMES: [&str; 5] = [
+    "expired",
+    "not-yet-valid",
+    "wrong-root",
+    "no-serialnumber",
+    "bad-oin",
+];
 
 const ROOT_CN: &str = "osp Test Private Root CA - G1";
 const SERVICES_CN: &str = "osp Test Private Services CA - G1";
@@ -53,13 +58,41 @@ pub struct TestIdentity {
 
 /// Every OIN of TESTDATA.md except DUO's: the client certificates `init` creates.
 pub const TEST_IDENTITIES: [TestIdentity; 7] = [
-    TestIdentity { oin: "0000000700099AA00000", organisatie: "Testcollege Noord", naam: "Administratie 99AA" },
-    TestIdentity { oin: "00000004000000099000", organisatie: "Testcollege Noord", naam: "Tweede administratie 99AA" },
-    TestIdentity { oin: "0000000700099BB00000", organisatie: "Testlyceum Zuid", naam: "Administratie 99BB" },
-    TestIdentity { oin: "0000000700099CC00000", organisatie: "Particuliere School West", naam: "Administratie 99CC" },
-    TestIdentity { oin: "0000000700099VV00000", organisatie: "Test ROC (vavo)", naam: "Administratie 99VV" },
-    TestIdentity { oin: "00000003123456780000", organisatie: "Test LAS Leverancier B.V.", naam: "Test LAS Leverancier B.V." },
-    TestIdentity { oin: "00000003876543210000", organisatie: "Andere Leverancier B.V.", naam: "Andere Leverancier B.V." },
+    TestIdentity {
+        oin: "0000000700099AA00000",
+        organisatie: "Testcollege Noord",
+        naam: "Administratie 99AA",
+    },
+    TestIdentity {
+        oin: "00000004000000099000",
+        organisatie: "Testcollege Noord",
+        naam: "Tweede administratie 99AA",
+    },
+    TestIdentity {
+        oin: "0000000700099BB00000",
+        organisatie: "Testlyceum Zuid",
+        naam: "Administratie 99BB",
+    },
+    TestIdentity {
+        oin: "0000000700099CC00000",
+        organisatie: "Particuliere School West",
+        naam: "Administratie 99CC",
+    },
+    TestIdentity {
+        oin: "0000000700099VV00000",
+        organisatie: "Test ROC (vavo)",
+        naam: "Administratie 99VV",
+    },
+    TestIdentity {
+        oin: "00000003123456780000",
+        organisatie: "Test LAS Leverancier B.V.",
+        naam: "Test LAS Leverancier B.V.",
+    },
+    TestIdentity {
+        oin: "00000003876543210000",
+        organisatie: "Andere Leverancier B.V.",
+        naam: "Andere Leverancier B.V.",
+    },
 ];
 
 /// Why the dev PKI could not be created or extended.
@@ -113,14 +146,21 @@ pub struct InitReport {
 /// Creates (or completes) the dev PKI of TESTDATA.md in `dir`; existing keys are reused unless
 /// `force`, and certificates are re-signed only when their issuer changed or they are missing.
 pub fn init(dir: &Path, options: InitOptions) -> Result<InitReport, PkiError> {
-    let mut run = Run { dir: dir.to_path_buf(), options, report: InitReport::default() };
+    let mut run = Run {
+        dir: dir.to_path_buf(),
+        options,
+        report: InitReport::default(),
+    };
     mkdir(dir)?;
     mkdir(&dir.join(CLIENTS_DIR))?;
     mkdir(&dir.join(NEGATIVE_DIR))?;
 
     let root = run.ca(ROOT_CA, ca_params(ROOT_CN, None), None)?;
-    let services =
-        run.ca(SERVICES_CA, ca_params(SERVICES_CN, Some(0)), Some((&root.issuer, root.changed)))?;
+    let services = run.ca(
+        SERVICES_CA,
+        ca_params(SERVICES_CN, Some(0)),
+        Some((&root.issuer, root.changed)),
+    )?;
     let chain_changed = services.changed;
     let intermediate_pem = services.pem.clone();
 
@@ -132,25 +172,97 @@ pub fn init(dir: &Path, options: InitOptions) -> Result<InitReport, PkiError> {
         Validity::Normal,
         run.options.rsa,
     )?;
-    run.leaf(&run.dir.join(SERVER), server, &services.issuer, chain_changed, Some(&intermediate_pem))?;
+    run.leaf(
+        &run.dir.join(SERVER),
+        server,
+        &services.issuer,
+        chain_changed,
+        Some(&intermediate_pem),
+    )?;
 
     for id in TEST_IDENTITIES {
-        let params = leaf_params(id.naam, id.organisatie, Some(id.oin), LeafKind::Client, Validity::Normal, run.options.rsa)?;
+        let params = leaf_params(
+            id.naam,
+            id.organisatie,
+            Some(id.oin),
+            LeafKind::Client,
+            Validity::Normal,
+            run.options.rsa,
+        )?;
         let stem = run.dir.join(CLIENTS_DIR).join(id.oin);
-        run.leaf(&stem, params, &services.issuer, chain_changed, Some(&intermediate_pem))?;
+        run.leaf(
+            &stem,
+            params,
+            &services.issuer,
+            chain_changed,
+            Some(&intermediate_pem),
+        )?;
     }
 
     let neg = run.dir.join(NEGATIVE_DIR);
     let rsa = run.options.rsa;
-    let p = leaf_params("Verlopen certificaat", "Testcollege Noord", Some(NEGATIVE_OIN), LeafKind::Client, Validity::Expired, rsa)?;
-    run.leaf(&neg.join("expired"), p, &services.issuer, chain_changed, Some(&intermediate_pem))?;
-    let p = leaf_params("Nog niet geldig certificaat", "Testcollege Noord", Some(NEGATIVE_OIN), LeafKind::Client, Validity::NotYetValid, rsa)?;
-    run.leaf(&neg.join("not-yet-valid"), p, &services.issuer, chain_changed, Some(&intermediate_pem))?;
-    let p = leaf_params("Zonder serialNumber", "Testcollege Noord", None, LeafKind::Client, Validity::Normal, rsa)?;
-    run.leaf(&neg.join("no-serialnumber"), p, &services.issuer, chain_changed, Some(&intermediate_pem))?;
-    let mut p = leaf_params("Ongeldig OIN", "Testcollege Noord", None, LeafKind::Client, Validity::Normal, rsa)?;
-    p.distinguished_name.push(serial_number_type(), printable(BAD_OIN_VALUE)?);
-    run.leaf(&neg.join("bad-oin"), p, &services.issuer, chain_changed, Some(&intermediate_pem))?;
+    let p = leaf_params(
+        "Verlopen certificaat",
+        "Testcollege Noord",
+        Some(NEGATIVE_OIN),
+        LeafKind::Client,
+        Validity::Expired,
+        rsa,
+    )?;
+    run.leaf(
+        &neg.join("expired"),
+        p,
+        &services.issuer,
+        chain_changed,
+        Some(&intermediate_pem),
+    )?;
+    let p = leaf_params(
+        "Nog niet geldig certificaat",
+        "Testcollege Noord",
+        Some(NEGATIVE_OIN),
+        LeafKind::Client,
+        Validity::NotYetValid,
+        rsa,
+    )?;
+    run.leaf(
+        &neg.join("not-yet-valid"),
+        p,
+        &services.issuer,
+        chain_changed,
+        Some(&intermediate_pem),
+    )?;
+    let p = leaf_params(
+        "Zonder serialNumber",
+        "Testcollege Noord",
+        None,
+        LeafKind::Client,
+        Validity::Normal,
+        rsa,
+    )?;
+    run.leaf(
+        &neg.join("no-serialnumber"),
+        p,
+        &services.issuer,
+        chain_changed,
+        Some(&intermediate_pem),
+    )?;
+    let mut p = leaf_params(
+        "Ongeldig OIN",
+        "Testcollege Noord",
+        None,
+        LeafKind::Client,
+        Validity::Normal,
+        rsa,
+    )?;
+    p.distinguished_name
+        .push(serial_number_type(), printable(BAD_OIN_VALUE)?);
+    run.leaf(
+        &neg.join("bad-oin"),
+        p,
+        &services.issuer,
+        chain_changed,
+        Some(&intermediate_pem),
+    )?;
 
     // wrong-root: a complete foreign chain, generated on the fly and never stored as a CA.
     let wrong_stem = neg.join("wrong-root");
@@ -160,7 +272,14 @@ pub fn init(dir: &Path, options: InitOptions) -> Result<InitReport, PkiError> {
         let foreign = CertifiedIssuer::self_signed(foreign_params, foreign_key)
             .map_err(|e| rcgen_err("vreemde root", e))?;
         let foreign_pem = foreign.pem();
-        let p = leaf_params("Vreemde root", "Testcollege Noord", Some(NEGATIVE_OIN), LeafKind::Client, Validity::Normal, rsa)?;
+        let p = leaf_params(
+            "Vreemde root",
+            "Testcollege Noord",
+            Some(NEGATIVE_OIN),
+            LeafKind::Client,
+            Validity::Normal,
+            rsa,
+        )?;
         run.leaf(&wrong_stem, p, &*foreign, true, Some(&foreign_pem))?;
     } else {
         run.report.kept.push(pem_path(&wrong_stem));
@@ -186,10 +305,22 @@ pub fn issue(dir: &Path, oin: &str, cn: &str) -> Result<PathBuf, PkiError> {
     let ca_key = KeyPair::from_pem(&read(&key_path(&ca_stem))?)
         .map_err(|e| rcgen_err("services-ca.key", e))?;
     let rsa = !ca_key.is_compatible(&PKCS_ECDSA_P256_SHA256);
-    let issuer = Issuer::from_ca_cert_pem(&ca_pem, ca_key).map_err(|e| rcgen_err("services-ca.pem", e))?;
-    let params = leaf_params(cn, cn, Some(oin.as_str()), LeafKind::Client, Validity::Normal, rsa)?;
+    let issuer =
+        Issuer::from_ca_cert_pem(&ca_pem, ca_key).map_err(|e| rcgen_err("services-ca.pem", e))?;
+    let params = leaf_params(
+        cn,
+        cn,
+        Some(oin.as_str()),
+        LeafKind::Client,
+        Validity::Normal,
+        rsa,
+    )?;
     mkdir(&dir.join(CLIENTS_DIR))?;
-    let mut run = Run { dir: dir.to_path_buf(), options: InitOptions { force: false, rsa }, report: InitReport::default() };
+    let mut run = Run {
+        dir: dir.to_path_buf(),
+        options: InitOptions { force: false, rsa },
+        report: InitReport::default(),
+    };
     run.leaf(&stem, params, &issuer, true, Some(&ca_pem))?;
     tracing::info!(oin = %oin, cn, "client certificate issued");
     Ok(pem_path(&stem))
@@ -210,12 +341,15 @@ pub fn revoke(dir: &Path, cert_pem: &Path) -> Result<PathBuf, PkiError> {
         source: std::io::Error::new(std::io::ErrorKind::InvalidData, detail),
     };
     let leaf = CertificateDer::from_pem_file(cert_pem).map_err(|e| bad(cert_pem, e.to_string()))?;
-    let (_, parsed) = x509_parser::parse_x509_certificate(&leaf).map_err(|e| bad(cert_pem, e.to_string()))?;
+    let (_, parsed) =
+        x509_parser::parse_x509_certificate(&leaf).map_err(|e| bad(cert_pem, e.to_string()))?;
     let mut serials: Vec<Vec<u8>> = vec![parsed.raw_serial().to_vec()];
     let crl_path = dir.join(CRL_FILE);
     if crl_path.exists() {
-        let old = CertificateRevocationListDer::from_pem_file(&crl_path).map_err(|e| bad(&crl_path, e.to_string()))?;
-        let (_, crl) = x509_parser::parse_x509_crl(&old).map_err(|e| bad(&crl_path, e.to_string()))?;
+        let old = CertificateRevocationListDer::from_pem_file(&crl_path)
+            .map_err(|e| bad(&crl_path, e.to_string()))?;
+        let (_, crl) =
+            x509_parser::parse_x509_crl(&old).map_err(|e| bad(&crl_path, e.to_string()))?;
         for r in crl.iter_revoked_certificates() {
             if !serials.iter().any(|s| s.as_slice() == r.raw_serial()) {
                 serials.push(r.raw_serial().to_vec());
@@ -223,7 +357,8 @@ pub fn revoke(dir: &Path, cert_pem: &Path) -> Result<PathBuf, PkiError> {
         }
     }
     let ca_stem = dir.join(SERVICES_CA);
-    let ca_key = KeyPair::from_pem(&read(&key_path(&ca_stem))?).map_err(|e| rcgen_err("services-ca.key", e))?;
+    let ca_key = KeyPair::from_pem(&read(&key_path(&ca_stem))?)
+        .map_err(|e| rcgen_err("services-ca.key", e))?;
     let issuer = Issuer::from_ca_cert_pem(&read(&pem_path(&ca_stem))?, ca_key)
         .map_err(|e| rcgen_err("services-ca.pem", e))?;
     let now = OffsetDateTime::now_utc();
@@ -315,7 +450,11 @@ impl Run {
             let text = read(&pem)?;
             let issuer = Issuer::from_ca_cert_pem(&text, key).map_err(|e| rcgen_err(name, e))?;
             self.report.kept.push(pem);
-            return Ok(Ca { issuer, pem: text, changed: false });
+            return Ok(Ca {
+                issuer,
+                pem: text,
+                changed: false,
+            });
         }
         let cert = match parent {
             None => params.self_signed(&key),
@@ -326,7 +465,11 @@ impl Run {
         write_public(&pem, text.as_bytes())?;
         self.report.written.push(pem);
         let issuer = Issuer::new(params, key);
-        Ok(Ca { issuer, pem: text, changed: true })
+        Ok(Ca {
+            issuer,
+            pem: text,
+            changed: true,
+        })
     }
 
     fn leaf(
@@ -363,14 +506,19 @@ fn ca_params(cn: &str, path_len: Option<u8>) -> CertificateParams {
     let mut params = CertificateParams::default();
     params.distinguished_name = DistinguishedName::new();
     params.distinguished_name.push(DnType::CountryName, "NL");
-    params.distinguished_name.push(DnType::OrganizationName, CA_ORG);
+    params
+        .distinguished_name
+        .push(DnType::OrganizationName, CA_ORG);
     params.distinguished_name.push(DnType::CommonName, cn);
     params.is_ca = IsCa::Ca(match path_len {
         Some(n) => BasicConstraints::Constrained(n),
         None => BasicConstraints::Unconstrained,
     });
-    params.key_usages =
-        vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign, KeyUsagePurpose::DigitalSignature];
+    params.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::CrlSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
     let now = OffsetDateTime::now_utc();
     params.not_before = now - Duration::days(1);
     params.not_after = now + Duration::days(3650);
@@ -390,10 +538,14 @@ fn leaf_params(
     let mut params = CertificateParams::default();
     params.distinguished_name = DistinguishedName::new();
     params.distinguished_name.push(DnType::CountryName, "NL");
-    params.distinguished_name.push(DnType::OrganizationName, org);
+    params
+        .distinguished_name
+        .push(DnType::OrganizationName, org);
     params.distinguished_name.push(DnType::CommonName, cn);
     if let Some(oin) = oin {
-        params.distinguished_name.push(serial_number_type(), printable(oin)?);
+        params
+            .distinguished_name
+            .push(serial_number_type(), printable(oin)?);
     }
     params.is_ca = IsCa::ExplicitNoCa;
     params.key_usages = vec![KeyUsagePurpose::DigitalSignature];
@@ -402,7 +554,10 @@ fn leaf_params(
     }
     params.extended_key_usages = match kind {
         // DUO's certificate also signs osp's push deliveries as a client (SPEC §7).
-        LeafKind::Server => vec![ExtendedKeyUsagePurpose::ServerAuth, ExtendedKeyUsagePurpose::ClientAuth],
+        LeafKind::Server => vec![
+            ExtendedKeyUsagePurpose::ServerAuth,
+            ExtendedKeyUsagePurpose::ClientAuth,
+        ],
         LeafKind::Client => vec![ExtendedKeyUsagePurpose::ClientAuth],
     };
     if kind == LeafKind::Server {
@@ -452,24 +607,39 @@ fn key_path(stem: &Path) -> PathBuf {
 }
 
 fn rcgen_err(what: &str, source: rcgen::Error) -> PkiError {
-    PkiError::Rcgen { what: what.to_string(), source }
+    PkiError::Rcgen {
+        what: what.to_string(),
+        source,
+    }
 }
 
 fn mkdir(dir: &Path) -> Result<(), PkiError> {
-    fs::create_dir_all(dir).map_err(|source| PkiError::Io { path: dir.to_path_buf(), source })
+    fs::create_dir_all(dir).map_err(|source| PkiError::Io {
+        path: dir.to_path_buf(),
+        source,
+    })
 }
 
 fn read(path: &Path) -> Result<String, PkiError> {
-    fs::read_to_string(path).map_err(|source| PkiError::Io { path: path.to_path_buf(), source })
+    fs::read_to_string(path).map_err(|source| PkiError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 fn write_public(path: &Path, data: &[u8]) -> Result<(), PkiError> {
-    fs::write(path, data).map_err(|source| PkiError::Io { path: path.to_path_buf(), source })
+    fs::write(path, data).map_err(|source| PkiError::Io {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// Writes a private key readable by the owner only (mode 0600 on Unix), also when replacing.
 fn write_private(path: &Path, data: &[u8]) -> Result<(), PkiError> {
-    let io = |source| PkiError::Io { path: path.to_path_buf(), source };
+    let io = |source| PkiError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
     let mut options = fs::OpenOptions::new();
     options.write(true).create(true).truncate(true);
     #[cfg(unix)]
@@ -477,7 +647,8 @@ fn write_private(path: &Path, data: &[u8]) -> Result<(), PkiError> {
         use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
         options.mode(0o600);
         let mut file = options.open(path).map_err(io)?;
-        file.set_permissions(fs::Permissions::from_mode(0o600)).map_err(io)?;
+        file.set_permissions(fs::Permissions::from_mode(0o600))
+            .map_err(io)?;
         file.write_all(data).map_err(io)?;
         file.sync_all().map_err(io)?;
     }

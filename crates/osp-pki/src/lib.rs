@@ -8,5 +8,7 @@ pub mod dev;
 pub mod oin;
 
 pub use cert::{common_name, oin_from_certificate, CertOinError};
-pub use dev::{init, issue, revoke, InitOptions, InitReport, PkiError, TestIdentity, TEST_IDENTITIES, CRL_FILE};
+pub use dev::{
+    init, issue, revoke, InitOptions, InitReport, PkiError, TestIdentity, CRL_FILE, TEST_IDENTITIES,
+};
 pub use oin::{Oin, OinError, OinSoort};

@@ -52,8 +52,13 @@ impl OinSoort {
         }
     }
 
-    const ALL: [OinSoort; 5] =
-        [OinSoort::Rsin, OinSoort::Kvk, OinSoort::SubOin, OinSoort::Brin, OinSoort::Test];
+    const ALL: [OinSoort; 5] = [
+        OinSoort::Rsin,
+        OinSoort::Kvk,
+        OinSoort::SubOin,
+        OinSoort::Brin,
+        OinSoort::Test,
+    ];
 }
 
 /// A validated OIN; holding one proves the text is well-formed, so downstream code never
@@ -69,7 +74,10 @@ impl Oin {
             return Err(OinError::Lengte(len));
         }
         let bytes = text.as_bytes();
-        if let Some(i) = bytes.iter().position(|b| !(b.is_ascii_digit() || b.is_ascii_uppercase())) {
+        if let Some(i) = bytes
+            .iter()
+            .position(|b| !(b.is_ascii_digit() || b.is_ascii_uppercase()))
+        {
             return Err(OinError::Teken(i + 1));
         }
         let prefix = &text[..8];
@@ -111,7 +119,10 @@ impl Oin {
     /// What kind of number this OIN wraps.
     pub fn soort(&self) -> OinSoort {
         let prefix = &self.0[..8];
-        OinSoort::ALL.into_iter().find(|s| s.prefix() == prefix).unwrap_or(OinSoort::Test)
+        OinSoort::ALL
+            .into_iter()
+            .find(|s| s.prefix() == prefix)
+            .unwrap_or(OinSoort::Test)
     }
 
     /// The BRIN4 inside a school OIN, `None` for other kinds.
@@ -155,17 +166,27 @@ mod tests {
             "00000003876543210000",
             "00000099ABC000000001",
         ] {
-            assert_eq!(Oin::parse(oin).map(|o| o.to_string()), Ok(oin.to_string()), "{oin}");
+            assert_eq!(
+                Oin::parse(oin).map(|o| o.to_string()),
+                Ok(oin.to_string()),
+                "{oin}"
+            );
         }
     }
 
     #[test]
     fn kinds_and_brin() {
-        assert_eq!(Oin::parse("00000001800866472000").unwrap().soort(), OinSoort::Rsin);
+        assert_eq!(
+            Oin::parse("00000001800866472000").unwrap().soort(),
+            OinSoort::Rsin
+        );
         let school = Oin::parse("0000000700099AA00000").unwrap();
         assert_eq!(school.soort(), OinSoort::Brin);
         assert_eq!(school.brin(), Some("99AA"));
-        assert_eq!(Oin::for_brin("25BE").unwrap().as_str(), "0000000700025BE00000");
+        assert_eq!(
+            Oin::for_brin("25BE").unwrap().as_str(),
+            "0000000700025BE00000"
+        );
         assert_eq!(Oin::parse("00000003123456780000").unwrap().brin(), None);
     }
 
@@ -179,8 +200,14 @@ mod tests {
             Oin::parse("00000005123456789000"),
             Err(OinError::Voorvoegsel("00000005".into()))
         );
-        assert_eq!(Oin::parse("0000000712399AA00000"), Err(OinError::Vorm("00000007")));
-        assert_eq!(Oin::parse("0000000700099AA00001"), Err(OinError::Vorm("00000007")));
+        assert_eq!(
+            Oin::parse("0000000712399AA00000"),
+            Err(OinError::Vorm("00000007"))
+        );
+        assert_eq!(
+            Oin::parse("0000000700099AA00001"),
+            Err(OinError::Vorm("00000007"))
+        );
         assert_eq!(Oin::parse("0000000100086647200A"), Err(OinError::Teken(20)));
         assert_eq!(Oin::parse("0000000700099AA0000é"), Err(OinError::Teken(20)));
     }

@@ -3,13 +3,18 @@
 use std::fs;
 use std::path::Path;
 
-use osp_pki::{init, issue, oin_from_certificate, CertOinError, InitOptions, PkiError, TEST_IDENTITIES};
+use osp_pki::{
+    init, issue, oin_from_certificate, CertOinError, InitOptions, PkiError, TEST_IDENTITIES,
+};
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::CertificateDer;
 use x509_parser::prelude::*;
 
 fn certs(path: &Path) -> Vec<CertificateDer<'static>> {
-    CertificateDer::pem_file_iter(path).unwrap().map(|c| c.unwrap()).collect()
+    CertificateDer::pem_file_iter(path)
+        .unwrap()
+        .map(|c| c.unwrap())
+        .collect()
 }
 
 fn layout() -> Vec<String> {
@@ -21,7 +26,13 @@ fn layout() -> Vec<String> {
         v.push(format!("clients/{}.pem", id.oin));
         v.push(format!("clients/{}.key", id.oin));
     }
-    for n in ["expired", "not-yet-valid", "wrong-root", "no-serialnumber", "bad-oin"] {
+    for n in [
+        "expired",
+        "not-yet-valid",
+        "wrong-root",
+        "no-serialnumber",
+        "bad-oin",
+    ] {
         v.push(format!("negative/{n}.pem"));
         v.push(format!("negative/{n}.key"));
     }
@@ -40,7 +51,11 @@ fn init_creates_layout_with_private_keys() {
             #[cfg(unix)]
             {
                 use std::os::unix::fs::PermissionsExt;
-                assert_eq!(fs::metadata(&p).unwrap().permissions().mode() & 0o777, 0o600, "{f}");
+                assert_eq!(
+                    fs::metadata(&p).unwrap().permissions().mode() & 0o777,
+                    0o600,
+                    "{f}"
+                );
             }
         }
     }
@@ -56,24 +71,54 @@ fn subjects_chains_and_usages() {
     let services = certs(&dir.path().join("services-ca.pem"));
     let (_, root) = parse_x509_certificate(&root[0]).unwrap();
     let (_, services) = parse_x509_certificate(&services[0]).unwrap();
-    assert_eq!(root.subject().iter_common_name().next().unwrap().as_str().unwrap(), "osp Test Private Root CA - G1");
+    assert_eq!(
+        root.subject()
+            .iter_common_name()
+            .next()
+            .unwrap()
+            .as_str()
+            .unwrap(),
+        "osp Test Private Root CA - G1"
+    );
     assert_eq!(services.issuer(), root.subject());
     assert!(services.is_ca());
     assert!(services.verify_signature(Some(root.public_key())).is_ok());
 
     let server = certs(&dir.path().join("server.pem"));
     assert_eq!(server.len(), 2, "server.pem holds leaf + intermediate");
-    assert_eq!(oin_from_certificate(&server[0]).unwrap().as_str(), "00000001800866472000");
-    let (_, leaf) = parse_x509_certificate(&server[0]).unwrap();
-    assert_eq!(leaf.subject().iter_common_name().next().unwrap().as_str().unwrap(), "localhost");
     assert_eq!(
-        leaf.subject().iter_organization().next().unwrap().as_str().unwrap(),
+        oin_from_certificate(&server[0]).unwrap().as_str(),
+        "00000001800866472000"
+    );
+    let (_, leaf) = parse_x509_certificate(&server[0]).unwrap();
+    assert_eq!(
+        leaf.subject()
+            .iter_common_name()
+            .next()
+            .unwrap()
+            .as_str()
+            .unwrap(),
+        "localhost"
+    );
+    assert_eq!(
+        leaf.subject()
+            .iter_organization()
+            .next()
+            .unwrap()
+            .as_str()
+            .unwrap(),
         "Dienst Uitvoering Onderwijs (osp test)"
     );
     let san = leaf.subject_alternative_name().unwrap().unwrap().value;
     let names: Vec<String> = san.general_names.iter().map(|g| format!("{g}")).collect();
     assert_eq!(names.len(), 3, "{names:?}");
-    assert!(leaf.extended_key_usage().unwrap().unwrap().value.server_auth);
+    assert!(
+        leaf.extended_key_usage()
+            .unwrap()
+            .unwrap()
+            .value
+            .server_auth
+    );
     assert!(leaf.verify_signature(Some(services.public_key())).is_ok());
 
     for id in TEST_IDENTITIES {
@@ -88,7 +133,15 @@ fn subjects_chains_and_usages() {
         assert!(!leaf.is_ca());
         // the subject serialNumber is not the certificate serial
         assert_ne!(leaf.raw_serial_as_string().replace(':', ""), id.oin);
-        assert_eq!(leaf.subject().iter_country().next().unwrap().as_str().unwrap(), "NL");
+        assert_eq!(
+            leaf.subject()
+                .iter_country()
+                .next()
+                .unwrap()
+                .as_str()
+                .unwrap(),
+            "NL"
+        );
     }
 }
 
@@ -103,19 +156,31 @@ fn negative_set_fails_for_its_reason() {
     let nyv = neg("not-yet-valid");
     let (_, c) = parse_x509_certificate(&nyv[0]).unwrap();
     assert!(c.validity().not_before.timestamp() > chrono_now());
-    assert_eq!(oin_from_certificate(&neg("no-serialnumber")[0]), Err(CertOinError::Ontbreekt));
-    assert!(matches!(oin_from_certificate(&neg("bad-oin")[0]), Err(CertOinError::Ongeldig(_))));
+    assert_eq!(
+        oin_from_certificate(&neg("no-serialnumber")[0]),
+        Err(CertOinError::Ontbreekt)
+    );
+    assert!(matches!(
+        oin_from_certificate(&neg("bad-oin")[0]),
+        Err(CertOinError::Ongeldig(_))
+    ));
     let wrong = neg("wrong-root");
     let root = certs(&dir.path().join("root-ca.pem"));
     let (_, w) = parse_x509_certificate(&wrong[0]).unwrap();
     let (_, r) = parse_x509_certificate(&root[0]).unwrap();
     assert_ne!(w.issuer(), r.subject());
     assert!(oin_from_certificate(&wrong[0]).is_ok());
-    assert_eq!(oin_from_certificate(b"not der"), Err(CertOinError::GeenCertificaat));
+    assert_eq!(
+        oin_from_certificate(b"not der"),
+        Err(CertOinError::GeenCertificaat)
+    );
 }
 
 fn chrono_now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
 }
 
 #[test]
@@ -135,7 +200,14 @@ fn init_is_idempotent_and_force_regenerates() {
     assert_eq!(partial.written, vec![pem.clone()]);
     assert_eq!(fs::read(&key).unwrap(), before.0);
 
-    let forced = init(dir.path(), InitOptions { force: true, rsa: false }).unwrap();
+    let forced = init(
+        dir.path(),
+        InitOptions {
+            force: true,
+            rsa: false,
+        },
+    )
+    .unwrap();
     assert!(forced.kept.is_empty());
     assert_ne!(fs::read(&key).unwrap(), before.0);
 }
@@ -143,11 +215,23 @@ fn init_is_idempotent_and_force_regenerates() {
 #[test]
 fn rsa_keys_on_request() {
     let dir = tempfile::tempdir().unwrap();
-    init(dir.path(), InitOptions { force: false, rsa: true }).unwrap();
+    init(
+        dir.path(),
+        InitOptions {
+            force: false,
+            rsa: true,
+        },
+    )
+    .unwrap();
     let chain = certs(&dir.path().join("clients/00000003123456780000.pem"));
     let (_, leaf) = parse_x509_certificate(&chain[0]).unwrap();
-    assert_eq!(leaf.public_key().algorithm.algorithm, x509_parser::oid_registry::OID_PKCS1_RSAENCRYPTION);
-    assert!(fs::read_to_string(dir.path().join("server.key")).unwrap().contains("PRIVATE KEY"));
+    assert_eq!(
+        leaf.public_key().algorithm.algorithm,
+        x509_parser::oid_registry::OID_PKCS1_RSAENCRYPTION
+    );
+    assert!(fs::read_to_string(dir.path().join("server.key"))
+        .unwrap()
+        .contains("PRIVATE KEY"));
 }
 
 #[test]
@@ -157,16 +241,31 @@ fn issue_adds_one_client_and_refuses_duplicates() {
     let path = issue(dir.path(), "00000003555555550000", "Nieuwe Leverancier").unwrap();
     let chain = certs(&path);
     assert_eq!(chain.len(), 2);
-    assert_eq!(oin_from_certificate(&chain[0]).unwrap().as_str(), "00000003555555550000");
+    assert_eq!(
+        oin_from_certificate(&chain[0]).unwrap().as_str(),
+        "00000003555555550000"
+    );
     let services = certs(&dir.path().join("services-ca.pem"));
     let (_, s) = parse_x509_certificate(&services[0]).unwrap();
     let (_, l) = parse_x509_certificate(&chain[0]).unwrap();
     assert!(l.verify_signature(Some(s.public_key())).is_ok());
-    assert!(matches!(issue(dir.path(), "00000003555555550000", "x"), Err(PkiError::Exists(_))));
-    assert!(matches!(issue(dir.path(), "123", "x"), Err(PkiError::Oin(_))));
-    assert!(matches!(issue(dir.path(), "00000003555555560000", " "), Err(PkiError::EmptyCn)));
+    assert!(matches!(
+        issue(dir.path(), "00000003555555550000", "x"),
+        Err(PkiError::Exists(_))
+    ));
+    assert!(matches!(
+        issue(dir.path(), "123", "x"),
+        Err(PkiError::Oin(_))
+    ));
+    assert!(matches!(
+        issue(dir.path(), "00000003555555560000", " "),
+        Err(PkiError::EmptyCn)
+    ));
     let empty = tempfile::tempdir().unwrap();
-    assert!(matches!(issue(empty.path(), "00000003555555550000", "x"), Err(PkiError::Io { .. })));
+    assert!(matches!(
+        issue(empty.path(), "00000003555555550000", "x"),
+        Err(PkiError::Io { .. })
+    ));
 }
 
 #[test]
@@ -180,7 +279,10 @@ fn revoke_accumulates_serials_in_a_signed_crl() {
     assert_eq!(crl_path, dir.path().join(osp_pki::CRL_FILE));
     let crl_der = rustls_pki_types::CertificateRevocationListDer::from_pem_file(&crl_path).unwrap();
     let (_, crl) = parse_x509_crl(&crl_der).unwrap();
-    let revoked: Vec<Vec<u8>> = crl.iter_revoked_certificates().map(|r| r.raw_serial().to_vec()).collect();
+    let revoked: Vec<Vec<u8>> = crl
+        .iter_revoked_certificates()
+        .map(|r| r.raw_serial().to_vec())
+        .collect();
     assert_eq!(revoked.len(), 2);
     for p in [&a, &b] {
         let chain = certs(p);

@@ -45,18 +45,28 @@ impl AdminExtension for PushAdmin {
             (methode, pad) if pad.starts_with("/push/callbacks/") => {
                 let oin = &pad["/push/callbacks/".len()..];
                 if oin.len() != 20 || !oin.bytes().all(|b| b.is_ascii_alphanumeric()) {
-                    return Some(json_fout(400, "OIN moet 20 tekens (cijfers en hoofdletters) zijn"));
+                    return Some(json_fout(
+                        400,
+                        "OIN moet 20 tekens (cijfers en hoofdletters) zijn",
+                    ));
                 }
                 match methode {
                     "PUT" => match serde_json::from_slice::<CallbackBody>(&r.body) {
                         Ok(b) => {
-                            let cb = Callback { oin: oin.to_string(), url: b.url, sandbox: b.sandbox.unwrap_or_else(|| "default".into()) };
+                            let cb = Callback {
+                                oin: oin.to_string(),
+                                url: b.url,
+                                sandbox: b.sandbox.unwrap_or_else(|| "default".into()),
+                            };
                             match p.set_callback(cb) {
                                 Ok(()) => AdminResponse::json(200, "{\"ok\":true}"),
                                 Err(e) => json_fout(400, &e.to_string()),
                             }
                         }
-                        Err(e) => json_fout(400, &format!("verwacht {{\"url\": …, \"sandbox\": …}}: {e}")),
+                        Err(e) => json_fout(
+                            400,
+                            &format!("verwacht {{\"url\": …, \"sandbox\": …}}: {e}"),
+                        ),
                     },
                     "DELETE" => match p.remove_callback(oin) {
                         Ok(true) => AdminResponse::json(200, "{\"ok\":true}"),

@@ -16,7 +16,10 @@ pub struct Backoff {
 
 impl Default for Backoff {
     fn default() -> Self {
-        Backoff { basis: Duration::from_secs(1), max: Duration::from_secs(15 * 60) }
+        Backoff {
+            basis: Duration::from_secs(1),
+            max: Duration::from_secs(15 * 60),
+        }
     }
 }
 
@@ -26,7 +29,11 @@ impl Backoff {
     pub fn wacht(&self, pogingen: u32, toeval: f64) -> Duration {
         let exp = pogingen.saturating_sub(1).min(30);
         let d = self.basis.saturating_mul(1u32 << exp).min(self.max);
-        let toeval = if toeval.is_finite() { toeval.clamp(0.0, 1.0) } else { 0.0 };
+        let toeval = if toeval.is_finite() {
+            toeval.clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
         d / 2 + d.mul_f64(toeval / 2.0)
     }
 
@@ -44,9 +51,15 @@ mod tests {
 
     #[test]
     fn doubles_caps_and_jitters() {
-        let b = Backoff { basis: Duration::from_secs(2), max: Duration::from_secs(60) };
+        let b = Backoff {
+            basis: Duration::from_secs(2),
+            max: Duration::from_secs(60),
+        };
         assert_eq!(b.wacht(1, 0.0), Duration::from_secs(1));
-        assert_eq!(b.wacht(1, 0.999_999), Duration::from_secs(2).mul_f64(0.999_999_5));
+        assert_eq!(
+            b.wacht(1, 0.999_999),
+            Duration::from_secs(2).mul_f64(0.999_999_5)
+        );
         assert_eq!(b.wacht(2, 0.0), Duration::from_secs(2));
         assert_eq!(b.wacht(3, 0.0), Duration::from_secs(4));
         assert_eq!(b.wacht(10, 0.0), Duration::from_secs(30));

@@ -7,7 +7,13 @@ use quick_xml::NsReader;
 
 /// Wraps a message body in a SOAP 1.1 envelope with WS-Addressing: `To` the administratie's OIN,
 /// `From` DUO's, `Action` the message's action, a fresh `MessageID`.
-pub fn envelope(bericht: &str, action: &str, van_oin: &str, naar_oin: &str, message_id: &str) -> String {
+pub fn envelope(
+    bericht: &str,
+    action: &str,
+    van_oin: &str,
+    naar_oin: &str,
+    message_id: &str,
+) -> String {
     format!(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<soapenv:Envelope xmlns:soapenv=\"{SOAP11_NS}\" xmlns:wsa=\"{WSA_NS}\"><soapenv:Header><wsa:To>{WSA_ANONYMOUS}?oin={naar}</wsa:To><wsa:Action>{action}</wsa:Action><wsa:MessageID>urn:uuid:{mid}</wsa:MessageID><wsa:From><wsa:Address>{WSA_ANONYMOUS}?oin={van}</wsa:Address></wsa:From></soapenv:Header><soapenv:Body>{bericht}</soapenv:Body></soapenv:Envelope>",
         naar = escape(naar_oin),
@@ -51,7 +57,9 @@ pub fn beoordeel_antwoord(status: u16, body: &[u8]) -> Result<(), Afwijzing> {
                     (0, _, _) => return Err(Afwijzing::GeenEnvelope),
                     (1, true, "Body") => in_body = true,
                     (2, true, "Fault") if in_body => {
-                        let rest = reader.read_text(e.name()).map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "));
+                        let rest = reader
+                            .read_text(e.name())
+                            .map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "));
                         return Err(Afwijzing::Fault(rest.unwrap_or_default()));
                     }
                     _ => {}
@@ -95,18 +103,35 @@ mod tests {
     fn judges_answers() {
         assert_eq!(beoordeel_antwoord(200, OK.as_bytes()), Ok(()));
         assert_eq!(beoordeel_antwoord(202, OK.as_bytes()), Ok(()));
-        assert_eq!(beoordeel_antwoord(500, OK.as_bytes()), Err(Afwijzing::Status(500)));
+        assert_eq!(
+            beoordeel_antwoord(500, OK.as_bytes()),
+            Err(Afwijzing::Status(500))
+        );
         assert_eq!(beoordeel_antwoord(200, b"ok"), Err(Afwijzing::GeenEnvelope));
-        assert_eq!(beoordeel_antwoord(200, b"<html/>"), Err(Afwijzing::GeenEnvelope));
+        assert_eq!(
+            beoordeel_antwoord(200, b"<html/>"),
+            Err(Afwijzing::GeenEnvelope)
+        );
         let soap12 = "<s:Envelope xmlns:s=\"http://www.w3.org/2003/05/soap-envelope\"><s:Body/></s:Envelope>";
-        assert_eq!(beoordeel_antwoord(200, soap12.as_bytes()), Err(Afwijzing::GeenEnvelope));
+        assert_eq!(
+            beoordeel_antwoord(200, soap12.as_bytes()),
+            Err(Afwijzing::GeenEnvelope)
+        );
         let fault = "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><s:Fault><faultcode>s:Server</faultcode><faultstring>kapot</faultstring></s:Fault></s:Body></s:Envelope>";
-        assert!(matches!(beoordeel_antwoord(200, fault.as_bytes()), Err(Afwijzing::Fault(t)) if t.contains("kapot")));
+        assert!(
+            matches!(beoordeel_antwoord(200, fault.as_bytes()), Err(Afwijzing::Fault(t)) if t.contains("kapot"))
+        );
     }
 
     #[test]
     fn envelope_carries_addressing() {
-        let e = envelope("<b/>", "urn:act", "00000001800866472000", "0000000700099AA00000", "1234");
+        let e = envelope(
+            "<b/>",
+            "urn:act",
+            "00000001800866472000",
+            "0000000700099AA00000",
+            "1234",
+        );
         assert!(e.contains("<wsa:To>http://www.w3.org/2005/08/addressing/anonymous?oin=0000000700099AA00000</wsa:To>"));
         assert!(e.contains("<wsa:MessageID>urn:uuid:1234</wsa:MessageID>"));
         assert!(e.contains("<soapenv:Body><b/></soapenv:Body>"));

@@ -60,15 +60,20 @@ pub enum StateError {
 }
 
 fn io(pad: &Path) -> impl FnOnce(std::io::Error) -> StateError + '_ {
-    move |bron| StateError::Io { pad: pad.display().to_string(), bron }
+    move |bron| StateError::Io {
+        pad: pad.display().to_string(),
+        bron,
+    }
 }
 
 impl PushState {
     /// Loads the state; a missing file is an empty state.
     pub fn load(pad: &Path) -> Result<PushState, StateError> {
         match std::fs::read(pad) {
-            Ok(bytes) => serde_json::from_slice(&bytes)
-                .map_err(|e| StateError::Json { pad: pad.display().to_string(), melding: e.to_string() }),
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| StateError::Json {
+                pad: pad.display().to_string(),
+                melding: e.to_string(),
+            }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(PushState::default()),
             Err(e) => Err(io(pad)(e)),
         }
@@ -76,11 +81,16 @@ impl PushState {
 
     /// Writes the state durably and atomically.
     pub fn save(&self, pad: &Path) -> Result<(), StateError> {
-        let map = pad.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let map = pad
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         std::fs::create_dir_all(map).map_err(io(map))?;
         let tmp = pad.with_extension("json.tmp");
-        let bytes = serde_json::to_vec_pretty(self)
-            .map_err(|e| StateError::Json { pad: pad.display().to_string(), melding: e.to_string() })?;
+        let bytes = serde_json::to_vec_pretty(self).map_err(|e| StateError::Json {
+            pad: pad.display().to_string(),
+            melding: e.to_string(),
+        })?;
         {
             let mut f = std::fs::File::create(&tmp).map_err(io(&tmp))?;
             f.write_all(&bytes).map_err(io(&tmp))?;
@@ -106,7 +116,11 @@ mod tests {
         let mut s = PushState::default();
         s.callbacks.insert(
             "0000000700099AA00000".into(),
-            Callback { oin: "0000000700099AA00000".into(), url: "https://localhost:1/x".into(), sandbox: "default".into() },
+            Callback {
+                oin: "0000000700099AA00000".into(),
+                url: "https://localhost:1/x".into(),
+                sandbox: "default".into(),
+            },
         );
         s.pogingen.insert(
             "0000000700099AA00000".into(),
@@ -122,6 +136,9 @@ mod tests {
         s.save(&pad).unwrap();
         assert_eq!(PushState::load(&pad).unwrap(), s);
         std::fs::write(&pad, b"{").unwrap();
-        assert!(matches!(PushState::load(&pad), Err(StateError::Json { .. })));
+        assert!(matches!(
+            PushState::load(&pad),
+            Err(StateError::Json { .. })
+        ));
     }
 }

@@ -60,7 +60,9 @@ pub struct Pusher {
 
 impl std::fmt::Debug for Pusher {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Pusher").field("config", &self.config).finish_non_exhaustive()
+        f.debug_struct("Pusher")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
     }
 }
 
@@ -83,7 +85,14 @@ impl Pusher {
             state.callbacks.insert(cb.oin.clone(), cb.clone());
         }
         state.save(&config.state_file)?;
-        Ok(Arc::new(Pusher { register, config, tls, state: Mutex::new(state), metrics: PushMetrics::default(), wek: Notify::new() }))
+        Ok(Arc::new(Pusher {
+            register,
+            config,
+            tls,
+            state: Mutex::new(state),
+            metrics: PushMetrics::default(),
+            wek: Notify::new(),
+        }))
     }
 
     fn state(&self) -> std::sync::MutexGuard<'_, PushState> {
@@ -115,7 +124,11 @@ impl Pusher {
         let s = self.state();
         PushStatus {
             callbacks: s.callbacks.values().cloned().collect(),
-            mislukt: s.pogingen.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+            mislukt: s
+                .pogingen
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
             afgeleverd: self.metrics.aantal_afgeleverd(),
             pogingen_mislukt: self.metrics.aantal_mislukt(),
         }
@@ -172,7 +185,12 @@ impl Pusher {
     /// Tries the oldest unacknowledged message of one administratie.
     async fn volgende(&self, cb: &Callback) -> Uitkomst {
         let nu = Utc::now();
-        if self.state().pogingen.get(&cb.oin).is_some_and(|p| p.sandbox == cb.sandbox && p.volgende > nu) {
+        if self
+            .state()
+            .pogingen
+            .get(&cb.oin)
+            .is_some_and(|p| p.sandbox == cb.sandbox && p.volgende > nu)
+        {
             return Uitkomst::Wacht;
         }
         let bericht = match self.register.outbox_read(&cb.sandbox, &cb.oin, 0, 1) {
@@ -188,7 +206,10 @@ impl Pusher {
         };
         match self.stuur(cb, &bericht).await {
             Ok(()) => {
-                if let Err(e) = self.register.outbox_ack(&cb.sandbox, &cb.oin, &[bericht.id]) {
+                if let Err(e) = self
+                    .register
+                    .outbox_ack(&cb.sandbox, &cb.oin, &[bericht.id])
+                {
                     tracing::warn!(oin = %cb.oin, fout = %e, "bevestigen in outbox mislukt");
                     return Uitkomst::Wacht;
                 }
@@ -209,7 +230,13 @@ impl Pusher {
         let action = Berichtsoort::uit_naam(&b.soort)
             .map(Berichtsoort::action)
             .ok_or_else(|| format!("onbekende berichtsoort {}", b.soort))?;
-        let env = envelope(&b.inhoud, &action, &self.config.duo_oin, &cb.oin, &uuid::Uuid::new_v4().to_string());
+        let env = envelope(
+            &b.inhoud,
+            &action,
+            &self.config.duo_oin,
+            &cb.oin,
+            &uuid::Uuid::new_v4().to_string(),
+        );
         let post = client::post_envelope(&cb.url, self.tls.clone(), Some(&action), env);
         let antwoord = tokio::time::timeout(self.config.timeout, post)
             .await
@@ -230,7 +257,11 @@ impl Pusher {
     fn noteer_fout(&self, cb: &Callback, b: &OutboxBericht, fout: String) {
         let nu = Utc::now();
         let mut s = self.state();
-        let vorige = s.pogingen.get(&cb.oin).filter(|p| p.bericht_id == b.id && p.sandbox == cb.sandbox).cloned();
+        let vorige = s
+            .pogingen
+            .get(&cb.oin)
+            .filter(|p| p.bericht_id == b.id && p.sandbox == cb.sandbox)
+            .cloned();
         let pogingen = vorige.as_ref().map_or(0, |p| p.pogingen).saturating_add(1);
         let wacht = self.config.backoff.wacht_willekeurig(pogingen);
         let volgende = nu + chrono::Duration::from_std(wacht).unwrap_or(chrono::Duration::MAX);
@@ -254,6 +285,10 @@ impl Pusher {
     /// Time until the earliest retry is due (`None`: nothing failing); for tests and tools.
     pub fn volgende_poging_over(&self) -> Option<Duration> {
         let nu = Utc::now();
-        self.state().pogingen.values().map(|p| (p.volgende - nu).to_std().unwrap_or(Duration::ZERO)).min()
+        self.state()
+            .pogingen
+            .values()
+            .map(|p| (p.volgende - nu).to_std().unwrap_or(Duration::ZERO))
+            .min()
     }
 }

@@ -12,14 +12,18 @@ use osp_register::register::verwerking::body_hash;
 use osp_register::{Aanleververzoek, Reference, Register, RegisterConfig};
 
 fn main() {
-    let args: Vec<usize> = std::env::args().skip(1).filter_map(|a| a.parse().ok()).collect();
+    let args: Vec<usize> = std::env::args()
+        .skip(1)
+        .filter_map(|a| a.parse().ok())
+        .collect();
     let threads = args.first().copied().unwrap_or(8);
     let per_thread = args.get(1).copied().unwrap_or(500);
     let dir = std::env::temp_dir().join(format!("osp-register-bench-{}", std::process::id()));
     let reference = Reference::load(&osp_register::reference::standaard_map()).expect("reference");
     let mut bsns: Vec<String> = reference.brp.keys().cloned().collect();
     bsns.sort();
-    let register = Arc::new(Register::open(&dir, reference, RegisterConfig::default()).expect("open"));
+    let register =
+        Arc::new(Register::open(&dir, reference, RegisterConfig::default()).expect("open"));
     let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").expect("date");
     let start = Instant::now();
     let handles: Vec<_> = (0..threads)

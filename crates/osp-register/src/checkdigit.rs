@@ -41,7 +41,9 @@ pub fn onderwijsnummer_met_controlecijfer(basis: u32) -> Option<String> {
     let acht = format!("{:08}", basis);
     let (som, _) = gewogen_som(&format!("{acht}0"))?;
     let rest = som % 11;
-    (5..=10).contains(&rest).then(|| format!("{acht}{}", rest - 5))
+    (5..=10)
+        .contains(&rest)
+        .then(|| format!("{acht}{}", rest - 5))
 }
 
 #[cfg(test)]
@@ -52,9 +54,20 @@ mod tests {
     #[test]
     fn testdata_numbers() {
         for bsn in [
-            "999990007", "999990019", "999990020", "999990032", "999990044", "999990056",
-            "999990068", "999990081", "999990093", "999990111", "999990123", "999990135",
-            "999990147", "999990159",
+            "999990007",
+            "999990019",
+            "999990020",
+            "999990032",
+            "999990044",
+            "999990056",
+            "999990068",
+            "999990081",
+            "999990093",
+            "999990111",
+            "999990123",
+            "999990135",
+            "999990147",
+            "999990159",
         ] {
             assert!(bsn_geldig(bsn), "{bsn}");
         }

@@ -19,17 +19,17 @@
 pub mod berichten;
 pub mod checkdigit;
 pub mod domain;
+mod ophalen;
 pub mod reference;
 pub mod register;
 pub mod rules;
 pub mod service;
+mod service_impl;
 pub mod store;
 pub mod wire;
-mod ophalen;
-mod service_impl;
 
 pub use reference::{Reference, ReferenceError};
-pub use service::{Delivery, Reply, Service, ServiceError};
 pub use register::{
     Aanleververzoek, Historie, PersoonState, Register, RegisterConfig, RegisterError, StandSleutel,
 };
+pub use service::{Delivery, Reply, Service, ServiceError};

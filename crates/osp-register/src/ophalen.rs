@@ -22,21 +22,29 @@ const BERICHT_ID_VARIANT: u64 = 0x8000_0000_0000_0000;
 
 /// The berichtId of an outbox message: a UUID that encodes its outbox id.
 pub fn bericht_id(id: u64) -> String {
-    uuid::Uuid::from_u64_pair(BERICHT_ID_HOOG, BERICHT_ID_VARIANT | (id & !(0b11 << 62))).to_string()
+    uuid::Uuid::from_u64_pair(BERICHT_ID_HOOG, BERICHT_ID_VARIANT | (id & !(0b11 << 62)))
+        .to_string()
 }
 
 /// The outbox id inside a berichtId, if it is one of ours.
 pub fn outbox_id(bericht_id: &str) -> Option<u64> {
     let (hoog, laag) = uuid::Uuid::parse_str(bericht_id.trim()).ok()?.as_u64_pair();
-    (hoog == BERICHT_ID_HOOG && laag & (0b11 << 62) == BERICHT_ID_VARIANT).then_some(laag & !(0b11 << 62))
+    (hoog == BERICHT_ID_HOOG && laag & (0b11 << 62) == BERICHT_ID_VARIANT)
+        .then_some(laag & !(0b11 << 62))
 }
 
 fn kop(out: &mut String, ontvanger: &str, register: &Register, sandbox: &str) {
     for (naam, waarde) in [
-        ("identificatiecodeBedrijfsdocument", uuid::Uuid::new_v4().to_string()),
+        (
+            "identificatiecodeBedrijfsdocument",
+            uuid::Uuid::new_v4().to_string(),
+        ),
         ("verzendendeInstantie", "DUO".to_string()),
         ("ontvangendeInstantie", ontvanger.to_string()),
-        ("datumTijdBedrijfsdocument", datum_tijd(&register.now(sandbox))),
+        (
+            "datumTijdBedrijfsdocument",
+            datum_tijd(&register.now(sandbox)),
+        ),
     ] {
         out.push_str(&format!("<inf:{naam}>{}</inf:{naam}>", escape(&waarde)));
     }
@@ -44,16 +52,23 @@ fn kop(out: &mut String, ontvanger: &str, register: &Register, sandbox: &str) {
 
 fn bericht(out: &mut String, b: &OutboxBericht) {
     out.push_str("<obv:bericht>");
-    out.push_str(&format!("<obv:berichtId>{}</obv:berichtId>", bericht_id(b.id)));
+    out.push_str(&format!(
+        "<obv:berichtId>{}</obv:berichtId>",
+        bericht_id(b.id)
+    ));
     out.push_str(&format!("<obv:volgnummer>{}</obv:volgnummer>", b.id));
-    out.push_str(&format!("<obv:aanmaakmoment>{}</obv:aanmaakmoment>", datum_tijd(&b.aangemaakt)));
+    out.push_str(&format!(
+        "<obv:aanmaakmoment>{}</obv:aanmaakmoment>",
+        datum_tijd(&b.aangemaakt)
+    ));
     out.push_str(&b.inhoud);
     out.push_str("</obv:bericht>");
 }
 
 /// Answers a pull or an acknowledgement.
 pub fn afhandelen(register: &Register, d: &Delivery<'_>) -> Result<Reply, ServiceError> {
-    let root = parse(d.body).map_err(|e| ServiceError::Intern(format!("bericht onleesbaar: {e}")))?;
+    let root =
+        parse(d.body).map_err(|e| ServiceError::Intern(format!("bericht onleesbaar: {e}")))?;
     let ontvanger = root.opt("verzendendeInstantie").unwrap_or_default();
     let contract = Contract::OphalenBerichtenVO;
     let element = d.operation.response_element();
@@ -81,15 +96,26 @@ pub fn afhandelen(register: &Register, d: &Delivery<'_>) -> Result<Reply, Servic
             out.push_str(&format!("<obv:meerBerichten>{meer}</obv:meerBerichten>"));
         }
         Operation::BevestigenBerichtenVO => {
-            let ids: Vec<u64> = root.all("berichtId").filter_map(|b| outbox_id(&b.text)).collect();
+            let ids: Vec<u64> = root
+                .all("berichtId")
+                .filter_map(|b| outbox_id(&b.text))
+                .collect();
             let n = register.outbox_ack(d.sandbox, d.from_oin, &ids)?;
             out.push_str("<inf:ontvangstBevestiging>J</inf:ontvangstBevestiging>");
             out.push_str(&format!("<obv:aantalBevestigd>{n}</obv:aantalBevestigd>"));
         }
-        anders => return Err(ServiceError::Intern(format!("{} is geen ophaaloperatie", anders.name()))),
+        anders => {
+            return Err(ServiceError::Intern(format!(
+                "{} is geen ophaaloperatie",
+                anders.name()
+            )))
+        }
     }
     out.push_str(&format!("</obv:{element}>"));
-    Ok(Reply { body: out, goedgekeurd: None })
+    Ok(Reply {
+        body: out,
+        goedgekeurd: None,
+    })
 }
 
 #[cfg(test)]

@@ -33,14 +33,22 @@ impl Service for Register {
                     aanlevering,
                 })?;
                 let goedgekeurd = antwoord.terugkoppeling.levering_goedgekeurd;
-                tracing::info!(goedgekeurd, foutmeldingen = antwoord.terugkoppeling.foutmeldingen.len(), "verwerkt");
-                Ok(Reply { body: wire::render(d.operation, &antwoord), goedgekeurd: Some(goedgekeurd) })
+                tracing::info!(
+                    goedgekeurd,
+                    foutmeldingen = antwoord.terugkoppeling.foutmeldingen.len(),
+                    "verwerkt"
+                );
+                Ok(Reply {
+                    body: wire::render(d.operation, &antwoord),
+                    goedgekeurd: Some(goedgekeurd),
+                })
             }
         }
     }
 
     fn mandated(&self, certificaat_oin: &str, from_oin: &str, contract: Contract) -> bool {
-        self.reference().gemandateerd(certificaat_oin, from_oin, contract)
+        self.reference()
+            .gemandateerd(certificaat_oin, from_oin, contract)
     }
 
     fn flush(&self) -> Result<(), ServiceError> {

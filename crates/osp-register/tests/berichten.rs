@@ -54,8 +54,12 @@ fn bij(pgn: Pgn, brin: &str, volg: &str, van: &str, tot: Option<&str>) -> Inschr
 }
 
 fn berichten(r: &Register, oin: &str, soort: &str) -> Vec<OutboxBericht> {
-    let v: Vec<OutboxBericht> =
-        r.outbox_read("s", oin, 0, 1000).unwrap().into_iter().filter(|b| b.soort == soort).collect();
+    let v: Vec<OutboxBericht> = r
+        .outbox_read("s", oin, 0, 1000)
+        .unwrap()
+        .into_iter()
+        .filter(|b| b.soort == soort)
+        .collect();
     v.iter().for_each(assert_valid_bericht);
     v
 }
@@ -80,92 +84,230 @@ const BEKOSTIGING: &str = "verstrekkenBekostigingVO";
 fn transfer_99aa_to_99bb_leaves_both_bewijzen_with_each_schools_own_volgnummer() {
     let (_d, r) = register();
     let aa = bij(daan(), "99AA", "AA-2023-7", "2023-08-01", None);
-    assert!(lever(&r, "s", AA, &uuid(1), "2025-09-01T08:00:00Z", Bericht::Inschrijving(aa.clone())).terugkoppeling.levering_goedgekeurd);
-    assert!(berichten(&r, AA, BEWIJS).is_empty(), "a first inschrijving informs nobody");
+    assert!(
+        lever(
+            &r,
+            "s",
+            AA,
+            &uuid(1),
+            "2025-09-01T08:00:00Z",
+            Bericht::Inschrijving(aa.clone())
+        )
+        .terugkoppeling
+        .levering_goedgekeurd
+    );
+    assert!(
+        berichten(&r, AA, BEWIJS).is_empty(),
+        "a first inschrijving informs nobody"
+    );
 
     let bb = bij(daan(), "99BB", "BB-2025-17", "2025-09-01", None);
-    let mut bb_kop = lever(&r, "s", BB, &uuid(2), "2025-09-02T08:00:00Z", Bericht::Inschrijving(bb.clone()));
+    let mut bb_kop = lever(
+        &r,
+        "s",
+        BB,
+        &uuid(2),
+        "2025-09-02T08:00:00Z",
+        Bericht::Inschrijving(bb.clone()),
+    );
     assert!(bb_kop.terugkoppeling.levering_goedgekeurd);
     for oin in [AA, AA2] {
         let v = berichten(&r, oin, BEWIJS);
         assert_eq!(v.len(), 1, "{oin}");
         let e = el(&v[0]);
-        assert_eq!(tekst(&e, &["soortBewijs"]).as_deref(), Some("INSCHRIJFBEWIJS"));
-        assert_eq!(tekst(&e, &["eigenInschrijvingvolgnummer"]).as_deref(), Some("AA-2023-7"));
-        assert_eq!(tekst(&e, &["ontvangendeInstantie"]).as_deref(), Some("99AA"));
+        assert_eq!(
+            tekst(&e, &["soortBewijs"]).as_deref(),
+            Some("INSCHRIJFBEWIJS")
+        );
+        assert_eq!(
+            tekst(&e, &["eigenInschrijvingvolgnummer"]).as_deref(),
+            Some("AA-2023-7")
+        );
+        assert_eq!(
+            tekst(&e, &["ontvangendeInstantie"]).as_deref(),
+            Some("99AA")
+        );
         assert_eq!(tekst(&e, &["verzendendeInstantie"]).as_deref(), Some("DUO"));
-        assert_eq!(tekst(&e, &["burgerservicenummer"]).as_deref(), Some("999990019"));
-        assert_eq!(tekst(&e, &["inschrijving", "brin"]).as_deref(), Some("99BB"));
-        assert_eq!(tekst(&e, &["inschrijving", "onderwijsaanbieder"]).as_deref(), Some("100A002"));
-        assert_eq!(tekst(&e, &["inschrijving", "onderwijslocatie"]).as_deref(), Some("100X003"));
-        assert_eq!(tekst(&e, &["inschrijving", "datumInschrijving"]).as_deref(), Some("2025-09-01"));
+        assert_eq!(
+            tekst(&e, &["burgerservicenummer"]).as_deref(),
+            Some("999990019")
+        );
+        assert_eq!(
+            tekst(&e, &["inschrijving", "brin"]).as_deref(),
+            Some("99BB")
+        );
+        assert_eq!(
+            tekst(&e, &["inschrijving", "onderwijsaanbieder"]).as_deref(),
+            Some("100A002")
+        );
+        assert_eq!(
+            tekst(&e, &["inschrijving", "onderwijslocatie"]).as_deref(),
+            Some("100X003")
+        );
+        assert_eq!(
+            tekst(&e, &["inschrijving", "datumInschrijving"]).as_deref(),
+            Some("2025-09-01")
+        );
     }
     assert!(berichten(&r, BB, BEWIJS).is_empty());
 
-    let aa_uit = bij(daan(), "99AA", "AA-2023-7", "2023-08-01", Some("2025-08-31"));
-    lever(&r, "s", AA, &uuid(3), "2025-09-03T08:00:00Z", Bericht::Inschrijving(aa_uit));
+    let aa_uit = bij(
+        daan(),
+        "99AA",
+        "AA-2023-7",
+        "2023-08-01",
+        Some("2025-08-31"),
+    );
+    lever(
+        &r,
+        "s",
+        AA,
+        &uuid(3),
+        "2025-09-03T08:00:00Z",
+        Bericht::Inschrijving(aa_uit),
+    );
     let v = berichten(&r, BB, BEWIJS);
     assert_eq!(v.len(), 1);
     let e = el(&v[0]);
-    assert_eq!(tekst(&e, &["soortBewijs"]).as_deref(), Some("UITSCHRIJFBEWIJS"));
-    assert_eq!(tekst(&e, &["eigenInschrijvingvolgnummer"]).as_deref(), Some("BB-2025-17"));
-    assert_eq!(tekst(&e, &["inschrijving", "brin"]).as_deref(), Some("99AA"));
-    assert_eq!(tekst(&e, &["inschrijving", "datumUitschrijving"]).as_deref(), Some("2025-08-31"));
-    assert_eq!(berichten(&r, AA, BEWIJS).len(), 1, "99AA gets no bewijs of its own uitschrijving");
+    assert_eq!(
+        tekst(&e, &["soortBewijs"]).as_deref(),
+        Some("UITSCHRIJFBEWIJS")
+    );
+    assert_eq!(
+        tekst(&e, &["eigenInschrijvingvolgnummer"]).as_deref(),
+        Some("BB-2025-17")
+    );
+    assert_eq!(
+        tekst(&e, &["inschrijving", "brin"]).as_deref(),
+        Some("99AA")
+    );
+    assert_eq!(
+        tekst(&e, &["inschrijving", "datumUitschrijving"]).as_deref(),
+        Some("2025-08-31")
+    );
+    assert_eq!(
+        berichten(&r, AA, BEWIJS).len(),
+        1,
+        "99AA gets no bewijs of its own uitschrijving"
+    );
 
     // Same stand again with a new identificatiecode: dates unchanged, no bewijs.
-    bb_kop = lever(&r, "s", BB, &uuid(4), "2025-09-04T08:00:00Z", Bericht::Inschrijving(bb));
+    bb_kop = lever(
+        &r,
+        "s",
+        BB,
+        &uuid(4),
+        "2025-09-04T08:00:00Z",
+        Bericht::Inschrijving(bb),
+    );
     assert!(bb_kop.terugkoppeling.levering_goedgekeurd);
     assert_eq!(berichten(&r, AA, BEWIJS).len(), 1);
 
     // Verwijdering of 99BB's inschrijving: 99AA (uitgeschreven 2 weeks ago) hears the date is gone.
-    let w = VerwijderingInschrijving { pgn: daan(), brin: "99BB".into(), inschrijvingvolgnummer: "BB-2025-17".into() };
-    lever(&r, "s", BB, &uuid(5), "2025-09-05T08:00:00Z", Bericht::VerwijderingInschrijving(w));
+    let w = VerwijderingInschrijving {
+        pgn: daan(),
+        brin: "99BB".into(),
+        inschrijvingvolgnummer: "BB-2025-17".into(),
+    };
+    lever(
+        &r,
+        "s",
+        BB,
+        &uuid(5),
+        "2025-09-05T08:00:00Z",
+        Bericht::VerwijderingInschrijving(w),
+    );
     let v = berichten(&r, AA, BEWIJS);
     assert_eq!(v.len(), 2);
     let e = el(&v[1]);
-    assert_eq!(tekst(&e, &["inschrijving", "brin"]).as_deref(), Some("99BB"));
+    assert_eq!(
+        tekst(&e, &["inschrijving", "brin"]).as_deref(),
+        Some("99BB")
+    );
     assert_eq!(tekst(&e, &["inschrijving", "datumInschrijving"]), None);
     // identificatiecodes are distinct
-    let ids: std::collections::BTreeSet<_> =
-        r.outbox_read("s", AA, 0, 100).unwrap().iter().map(|b| tekst(&el(b), &["identificatiecodeBedrijfsdocument"])).collect();
+    let ids: std::collections::BTreeSet<_> = r
+        .outbox_read("s", AA, 0, 100)
+        .unwrap()
+        .iter()
+        .map(|b| tekst(&el(b), &["identificatiecodeBedrijfsdocument"]))
+        .collect();
     assert_eq!(ids.len(), r.outbox_read("s", AA, 0, 100).unwrap().len());
 }
 
 #[test]
 fn bekostiging_after_each_stand_and_spontaneously_on_a_double_inschrijving() {
     let (_d, r) = register(); // register date 2025-09-15: teldatum 2025-10-01
-    lever(&r, "s", AA, &uuid(1), "2025-09-01T08:00:00Z", Bericht::Inschrijving(bij(daan(), "99AA", "A1", "2023-08-01", None)));
+    lever(
+        &r,
+        "s",
+        AA,
+        &uuid(1),
+        "2025-09-01T08:00:00Z",
+        Bericht::Inschrijving(bij(daan(), "99AA", "A1", "2023-08-01", None)),
+    );
     let v = berichten(&r, AA, BEKOSTIGING);
     assert_eq!(v.len(), 1);
     let e = el(&v[0]);
     assert_eq!(tekst(&e, &["indicatieBekostigd"]).as_deref(), Some("true"));
-    assert_eq!(tekst(&e, &["datumEersteInschrijvingNederland"]).as_deref(), Some("2023-08-01"));
-    assert_eq!(tekst(&e, &["indicatieNieuwkomersbekostiging"]).as_deref(), Some("false"));
-    assert_eq!(tekst(&e, &["inschrijvingvolgnummer"]).as_deref(), Some("A1"));
+    assert_eq!(
+        tekst(&e, &["datumEersteInschrijvingNederland"]).as_deref(),
+        Some("2023-08-01")
+    );
+    assert_eq!(
+        tekst(&e, &["indicatieNieuwkomersbekostiging"]).as_deref(),
+        Some("false")
+    );
+    assert_eq!(
+        tekst(&e, &["inschrijvingvolgnummer"]).as_deref(),
+        Some("A1")
+    );
     assert!(e.child("bekostigingssignaal").is_none());
 
     // 99BB enrols while 99AA has not uitgeschreven: double on 1 October, both schools told.
-    lever(&r, "s", BB, &uuid(2), "2025-09-02T08:00:00Z", Bericht::Inschrijving(bij(daan(), "99BB", "B1", "2025-09-01", None)));
+    lever(
+        &r,
+        "s",
+        BB,
+        &uuid(2),
+        "2025-09-02T08:00:00Z",
+        Bericht::Inschrijving(bij(daan(), "99BB", "B1", "2025-09-01", None)),
+    );
     let bb = berichten(&r, BB, BEKOSTIGING);
     assert_eq!(bb.len(), 1);
     let e = el(&bb[0]);
     assert_eq!(tekst(&e, &["indicatieBekostigd"]).as_deref(), Some("false"));
-    assert_eq!(tekst(&e, &["bekostigingssignaal", "code"]).as_deref(), Some("0701"));
+    assert_eq!(
+        tekst(&e, &["bekostigingssignaal", "code"]).as_deref(),
+        Some("0701")
+    );
     assert_eq!(
         tekst(&e, &["bekostigingssignaal", "tekst"]).as_deref(),
         Some("Leerling staat op de teldatum ook ingeschreven bij een andere school")
     );
-    assert_eq!(tekst(&e, &["datumEersteInschrijvingNederland"]).as_deref(), Some("2023-08-01"));
+    assert_eq!(
+        tekst(&e, &["datumEersteInschrijvingNederland"]).as_deref(),
+        Some("2023-08-01")
+    );
     let aa = berichten(&r, AA, BEKOSTIGING);
     assert_eq!(aa.len(), 2, "spontaneous message to 99AA");
     let e = el(&aa[1]);
     assert_eq!(tekst(&e, &["brin"]).as_deref(), Some("99AA"));
     assert_eq!(tekst(&e, &["indicatieBekostigd"]).as_deref(), Some("true"));
-    assert_eq!(tekst(&e, &["bekostigingssignaal", "code"]).as_deref(), Some("0701"));
+    assert_eq!(
+        tekst(&e, &["bekostigingssignaal", "code"]).as_deref(),
+        Some("0701")
+    );
 
     // 99AA registers the uitschrijving: the double disappears, 99BB is told spontaneously.
-    lever(&r, "s", AA, &uuid(3), "2025-09-03T08:00:00Z", Bericht::Inschrijving(bij(daan(), "99AA", "A1", "2023-08-01", Some("2025-08-31"))));
+    lever(
+        &r,
+        "s",
+        AA,
+        &uuid(3),
+        "2025-09-03T08:00:00Z",
+        Bericht::Inschrijving(bij(daan(), "99AA", "A1", "2023-08-01", Some("2025-08-31"))),
+    );
     let bb = berichten(&r, BB, BEKOSTIGING);
     assert_eq!(bb.len(), 2);
     let e = el(&bb[1]);
@@ -178,15 +320,32 @@ fn bekostiging_after_each_stand_and_spontaneously_on_a_double_inschrijving() {
 fn newcomer_gets_0704() {
     let (_d, r) = register();
     let y = Pgn::Burgerservicenummer("999990020".into());
-    lever(&r, "s", BB, &uuid(1), "2025-09-01T08:00:00Z", Bericht::Inschrijving(bij(y, "99BB", "B9", "2025-08-20", None)));
+    lever(
+        &r,
+        "s",
+        BB,
+        &uuid(1),
+        "2025-09-01T08:00:00Z",
+        Bericht::Inschrijving(bij(y, "99BB", "B9", "2025-08-20", None)),
+    );
     let e = el(&berichten(&r, BB, BEKOSTIGING)[0]);
-    assert_eq!(tekst(&e, &["indicatieNieuwkomersbekostiging"]).as_deref(), Some("true"));
-    assert_eq!(tekst(&e, &["bekostigingssignaal", "code"]).as_deref(), Some("0704"));
+    assert_eq!(
+        tekst(&e, &["indicatieNieuwkomersbekostiging"]).as_deref(),
+        Some("true")
+    );
+    assert_eq!(
+        tekst(&e, &["bekostigingssignaal", "code"]).as_deref(),
+        Some("0704")
+    );
 }
 
 fn register_met(modus: TerugkoppelingModus) -> (tempfile::TempDir, Register) {
     let d = tempfile::tempdir().unwrap();
-    let cfg = RegisterConfig { today: Some(date("2025-09-15")), terugkoppeling: modus, ..RegisterConfig::default() };
+    let cfg = RegisterConfig {
+        today: Some(date("2025-09-15")),
+        terugkoppeling: modus,
+        ..RegisterConfig::default()
+    };
     let r = Register::open(&d.path().join("data"), reference(), cfg).unwrap();
     (d, r)
 }
@@ -209,16 +368,26 @@ fn deliver(r: &Register, from: &str, op: Operation, body: &str) -> String {
 }
 
 fn sample(name: &str) -> String {
-    std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/samples").join(name)).unwrap()
+    std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/samples")
+            .join(name),
+    )
+    .unwrap()
 }
 
 #[test]
 fn terugkoppeling_mode_async_both_and_sync() {
     let inschrijving = sample("aanleverenInschrijvingVO_Request.xml");
-    let fout = inschrijving.replace("0d9b7c3e-51a2-4c4f-8e0b-2f6a9d1c7b10", "0d9b7c3e-51a2-4c4f-8e0b-2f6a9d1c7b11").replace(
-        "<bas:burgerservicenummer>999990007<",
-        "<bas:burgerservicenummer>999990000<",
-    );
+    let fout = inschrijving
+        .replace(
+            "0d9b7c3e-51a2-4c4f-8e0b-2f6a9d1c7b10",
+            "0d9b7c3e-51a2-4c4f-8e0b-2f6a9d1c7b11",
+        )
+        .replace(
+            "<bas:burgerservicenummer>999990007<",
+            "<bas:burgerservicenummer>999990000<",
+        );
     for (modus, in_antwoord, als_bericht) in [
         (TerugkoppelingModus::Sync, true, false),
         (TerugkoppelingModus::Async, false, true),
@@ -228,22 +397,38 @@ fn terugkoppeling_mode_async_both_and_sync() {
         let a = deliver(&r, AA, Operation::AanleverenInschrijvingVO, &inschrijving);
         let b = deliver(&r, AA, Operation::AanleverenInschrijvingVO, &fout);
         assert_eq!(a.contains("terugkoppeling>"), in_antwoord, "{modus:?}: {a}");
-        assert!(a.contains("<ins:ontvangstBevestiging>J<") || a.contains(":ontvangstBevestiging>J<"));
+        assert!(
+            a.contains("<ins:ontvangstBevestiging>J<") || a.contains(":ontvangstBevestiging>J<")
+        );
         // A replay of the same delivery gives the identical answer and no second message.
-        assert_eq!(deliver(&r, AA, Operation::AanleverenInschrijvingVO, &fout), b);
+        assert_eq!(
+            deliver(&r, AA, Operation::AanleverenInschrijvingVO, &fout),
+            b
+        );
         let v = berichten(&r, AA, "terugkoppelingInschrijvingVO");
         assert_eq!(v.len(), if als_bericht { 2 } else { 0 }, "{modus:?}");
         if als_bericht {
             let ok = el(&v[0]);
             let tk = ok.child("terugkoppeling").unwrap();
-            assert_eq!(tk.opt("identificatiecodeBedrijfsdocument").as_deref(), Some("0d9b7c3e-51a2-4c4f-8e0b-2f6a9d1c7b10"));
+            assert_eq!(
+                tk.opt("identificatiecodeBedrijfsdocument").as_deref(),
+                Some("0d9b7c3e-51a2-4c4f-8e0b-2f6a9d1c7b10")
+            );
             assert_eq!(tk.opt("leveringGoedgekeurd").as_deref(), Some("true"));
             assert!(tk.child("stand").is_some());
             let afgekeurd = el(&v[1]);
             let tk = afgekeurd.child("terugkoppeling").unwrap();
             assert_eq!(tk.opt("leveringGoedgekeurd").as_deref(), Some("false"));
-            assert_eq!(tk.child("foutmelding").and_then(|f| f.opt("foutcode")).as_deref(), Some("0101"));
-            assert_eq!(afgekeurd.opt("ontvangendeInstantie").as_deref(), Some("99AA"));
+            assert_eq!(
+                tk.child("foutmelding")
+                    .and_then(|f| f.opt("foutcode"))
+                    .as_deref(),
+                Some("0101")
+            );
+            assert_eq!(
+                afgekeurd.opt("ontvangendeInstantie").as_deref(),
+                Some("99AA")
+            );
             assert!(berichten(&r, BB, "terugkoppelingInschrijvingVO").is_empty());
         }
     }
@@ -252,30 +437,55 @@ fn terugkoppeling_mode_async_both_and_sync() {
 #[test]
 fn pull_with_cursor_and_max_then_acknowledge() {
     let (_d, r) = register_met(TerugkoppelingModus::Both);
-    deliver(&r, AA, Operation::AanleverenInschrijvingVO, &sample("aanleverenInschrijvingVO_Request.xml"));
+    deliver(
+        &r,
+        AA,
+        Operation::AanleverenInschrijvingVO,
+        &sample("aanleverenInschrijvingVO_Request.xml"),
+    );
     // terugkoppeling + bekostiging for 0000000700099AA00000
     let alle = r.outbox_read("s", AA, 0, 100).unwrap();
     assert_eq!(alle.len(), 2);
-    let ophalen = sample("ophalenBerichtenVO_Request.xml").replace("<obv:maximumAantal>100<", "<obv:maximumAantal>1<");
+    let ophalen = sample("ophalenBerichtenVO_Request.xml")
+        .replace("<obv:maximumAantal>100<", "<obv:maximumAantal>1<");
     let eerste = deliver(&r, AA, Operation::OphalenBerichtenVO, &ophalen);
     let e = parse(&eerste).unwrap();
     assert_eq!(e.all("bericht").count(), 1);
     assert_eq!(e.opt("meerBerichten").as_deref(), Some("true"));
     let cursor = e.opt("cursor").unwrap();
     assert_eq!(cursor, alle[0].id.to_string());
-    let tweede = deliver(&r, AA, Operation::OphalenBerichtenVO, &ophalen.replace("<obv:cursor>0<", &format!("<obv:cursor>{cursor}<")));
+    let tweede = deliver(
+        &r,
+        AA,
+        Operation::OphalenBerichtenVO,
+        &ophalen.replace("<obv:cursor>0<", &format!("<obv:cursor>{cursor}<")),
+    );
     let e2 = parse(&tweede).unwrap();
     assert_eq!(e2.all("bericht").count(), 1);
     assert_eq!(e2.opt("meerBerichten").as_deref(), Some("false"));
-    assert_eq!(e2.child("bericht").and_then(|b| b.opt("volgnummer")), Some(alle[1].id.to_string()));
+    assert_eq!(
+        e2.child("bericht").and_then(|b| b.opt("volgnummer")),
+        Some(alle[1].id.to_string())
+    );
     // acknowledge both; nothing comes back afterwards
-    let ids: Vec<String> = [&e, &e2].iter().filter_map(|x| x.child("bericht").and_then(|b| b.opt("berichtId"))).collect();
+    let ids: Vec<String> = [&e, &e2]
+        .iter()
+        .filter_map(|x| x.child("bericht").and_then(|b| b.opt("berichtId")))
+        .collect();
     let mut bevestig = sample("bevestigenBerichtenVO_Request.xml");
     let een = "<obv:berichtId>c5d6e7f8-091a-4526-9798-b3c4d5e6f708</obv:berichtId>";
     assert!(bevestig.contains(een));
-    bevestig = bevestig.replace(een, &ids.iter().map(|i| format!("<obv:berichtId>{i}</obv:berichtId>")).collect::<String>());
+    bevestig = bevestig.replace(
+        een,
+        &ids.iter()
+            .map(|i| format!("<obv:berichtId>{i}</obv:berichtId>"))
+            .collect::<String>(),
+    );
     let b = deliver(&r, AA, Operation::BevestigenBerichtenVO, &bevestig);
-    assert!(b.contains("<obv:aantalBevestigd>2</obv:aantalBevestigd>"), "{b}");
+    assert!(
+        b.contains("<obv:aantalBevestigd>2</obv:aantalBevestigd>"),
+        "{b}"
+    );
     let leeg = deliver(&r, AA, Operation::OphalenBerichtenVO, &ophalen);
     assert!(!leeg.contains("<obv:bericht>"));
     // the second administratie of 99AA still has its own bekostigingsbericht

@@ -21,7 +21,11 @@ const STANDS: u32 = 400;
 
 /// Runs the probe until `na_acks` acknowledgements were printed, kills it, returns the acks:
 /// (bsn, volgnummer) → highest acknowledged stand number.
-fn run_and_kill(dir: &std::path::Path, sandbox: &str, na_acks: usize) -> BTreeMap<(String, String), u32> {
+fn run_and_kill(
+    dir: &std::path::Path,
+    sandbox: &str,
+    na_acks: usize,
+) -> BTreeMap<(String, String), u32> {
     let mut child = Command::new(env!("CARGO_BIN_EXE_osp-register-probe"))
         .arg(dir)
         .arg(sandbox)
@@ -63,7 +67,12 @@ fn run_and_kill(dir: &std::path::Path, sandbox: &str, na_acks: usize) -> BTreeMa
     acks
 }
 
-fn verify(register: &Register, sandbox: &str, bsns: &[String], acks: &BTreeMap<(String, String), u32>) {
+fn verify(
+    register: &Register,
+    sandbox: &str,
+    bsns: &[String],
+    acks: &BTreeMap<(String, String), u32>,
+) {
     let mut verwacht_outbox: HashMap<String, usize> = HashMap::new();
     for bsn in bsns {
         for k in 0..stream::SLEUTELS_PER_PERSOON {
@@ -73,21 +82,42 @@ fn verify(register: &Register, sandbox: &str, bsns: &[String], acks: &BTreeMap<(
                 brin: "99AA".into(),
                 inschrijvingvolgnummer: volg.clone(),
             };
-            let Historie::Inschrijving(h) = register.history(sandbox, &sleutel).unwrap() else { panic!() };
+            let Historie::Inschrijving(h) = register.history(sandbox, &sleutel).unwrap() else {
+                panic!()
+            };
             let acked = acks.get(&(bsn.clone(), volg.clone())).copied().unwrap_or(0);
-            assert!(h.len() as u32 >= acked, "{bsn} {volg}: acknowledged stand {acked} lost, have {}", h.len());
+            assert!(
+                h.len() as u32 >= acked,
+                "{bsn} {volg}: acknowledged stand {acked} lost, have {}",
+                h.len()
+            );
             for (i, s) in h.iter().enumerate() {
                 assert_eq!(s.volgnummer, i as u32 + 1, "gap in history of {bsn} {volg}");
-                let Bericht::Inschrijving(expected) = stream::stand(bsn, k, s.volgnummer).bericht else { panic!() };
-                assert_eq!(s.inhoud.as_ref(), Some(&expected), "{bsn} {volg} stand {} not complete", s.volgnummer);
+                let Bericht::Inschrijving(expected) = stream::stand(bsn, k, s.volgnummer).bericht
+                else {
+                    panic!()
+                };
+                assert_eq!(
+                    s.inhoud.as_ref(),
+                    Some(&expected),
+                    "{bsn} {volg} stand {} not complete",
+                    s.volgnummer
+                );
                 *verwacht_outbox
                     .entry(stream::outbox_tekst(bsn, &volg, expected.perioden.len()))
                     .or_default() += 1;
             }
-            let state = register.person_state(sandbox, &Pgn::Burgerservicenummer(bsn.clone())).unwrap();
-            let current = state.inschrijvingen.iter().find(|s| s.inhoud.as_ref().unwrap().inschrijvingvolgnummer == volg);
+            let state = register
+                .person_state(sandbox, &Pgn::Burgerservicenummer(bsn.clone()))
+                .unwrap();
+            let current = state
+                .inschrijvingen
+                .iter()
+                .find(|s| s.inhoud.as_ref().unwrap().inschrijvingvolgnummer == volg);
             match (h.last(), current) {
-                (Some(last), Some(cur)) => assert_eq!(last, cur, "current stand ≠ last history row"),
+                (Some(last), Some(cur)) => {
+                    assert_eq!(last, cur, "current stand ≠ last history row")
+                }
                 (None, None) => {}
                 (l, c) => panic!("{bsn} {volg}: history {l:?} vs current {c:?}"),
             }
@@ -95,7 +125,12 @@ fn verify(register: &Register, sandbox: &str, bsns: &[String], acks: &BTreeMap<(
     }
     let mut outbox: HashMap<String, usize> = HashMap::new();
     // Only the probe's own messages; DUO's default producers (bekostiging) write beside them.
-    for b in register.outbox_read(sandbox, OIN, 0, usize::MAX).unwrap().into_iter().filter(|b| b.soort == "spoor") {
+    for b in register
+        .outbox_read(sandbox, OIN, 0, usize::MAX)
+        .unwrap()
+        .into_iter()
+        .filter(|b| b.soort == "spoor")
+    {
         *outbox.entry(b.inhoud).or_default() += 1;
     }
     assert_eq!(outbox, verwacht_outbox, "outbox and stands disagree");

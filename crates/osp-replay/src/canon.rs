@@ -59,10 +59,17 @@ pub struct Masking {
 impl Default for Masking {
     fn default() -> Self {
         Masking {
-            everywhere: ["MessageID", "RelatesTo", "datumTijdBedrijfsdocument", "aanlevermoment", "aanmaakmoment", "berichtId"]
-                .into_iter()
-                .map(String::from)
-                .collect(),
+            everywhere: [
+                "MessageID",
+                "RelatesTo",
+                "datumTijdBedrijfsdocument",
+                "aanlevermoment",
+                "aanmaakmoment",
+                "berichtId",
+            ]
+            .into_iter()
+            .map(String::from)
+            .collect(),
             root_children: vec!["identificatiecodeBedrijfsdocument".to_string()],
         }
     }
@@ -75,10 +82,13 @@ pub fn parse(xml: &str, masking: Option<&Masking>) -> Result<Node, CanonError> {
     let mut root: Option<Node> = None;
     loop {
         let position = reader.buffer_position();
-        let (resolved, event) = reader.read_resolved_event().map_err(|e| CanonError::Malformed {
-            position,
-            message: e.to_string(),
-        })?;
+        let (resolved, event) =
+            reader
+                .read_resolved_event()
+                .map_err(|e| CanonError::Malformed {
+                    position,
+                    message: e.to_string(),
+                })?;
         match event {
             Event::Start(start) => {
                 let ns = namespace_of(resolved, start.name().as_ref())?;
@@ -99,19 +109,22 @@ pub fn parse(xml: &str, masking: Option<&Masking>) -> Result<Node, CanonError> {
             Event::Text(text) => {
                 if let Some(top) = stack.last_mut() {
                     let raw = text.into_inner();
-                    let unescaped = quick_xml::escape::unescape(&raw).map_err(|e| CanonError::Malformed {
-                        position,
-                        message: e.to_string(),
-                    })?;
+                    let unescaped =
+                        quick_xml::escape::unescape(&raw).map_err(|e| CanonError::Malformed {
+                            position,
+                            message: e.to_string(),
+                        })?;
                     top.text.push_str(&unescaped);
                 }
             }
             Event::GeneralRef(r) => {
                 if let Some(top) = stack.last_mut() {
                     let entity = format!("&{};", r.into_inner());
-                    let unescaped = quick_xml::escape::unescape(&entity).map_err(|e| CanonError::Malformed {
-                        position,
-                        message: e.to_string(),
+                    let unescaped = quick_xml::escape::unescape(&entity).map_err(|e| {
+                        CanonError::Malformed {
+                            position,
+                            message: e.to_string(),
+                        }
                     })?;
                     top.text.push_str(&unescaped);
                 }
@@ -149,7 +162,9 @@ fn open_node(
             ResolveResult::Unbound => String::new(),
             ResolveResult::Unknown(p) => return Err(CanonError::UnboundPrefix(p)),
         };
-        let value = attr.normalized_value(quick_xml::XmlVersion::Implicit1_0).map_err(|e| malformed(e.to_string()))?;
+        let value = attr
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map_err(|e| malformed(e.to_string()))?;
         attrs.push((ans, alocal.as_ref().to_string(), value.into_owned()));
     }
     attrs.sort();
@@ -172,7 +187,12 @@ fn namespace_of(resolved: ResolveResult<'_>, qname: &str) -> Result<String, Cano
     }
 }
 
-fn close(mut node: Node, stack: &mut Vec<Node>, root: &mut Option<Node>, masking: Option<&Masking>) {
+fn close(
+    mut node: Node,
+    stack: &mut Vec<Node>,
+    root: &mut Option<Node>,
+    masking: Option<&Masking>,
+) {
     if let Some(m) = masking {
         let is_root_child = stack.len() == 1;
         if !node.text.is_empty()
@@ -269,7 +289,8 @@ mod tests {
 
     #[test]
     fn prefixes_attribute_order_and_whitespace_do_not_count() {
-        let a = r#"<a:r xmlns:a="urn:x" xmlns:b="urn:y" b:k="1" z="2"><a:c> v </a:c><!-- c --></a:r>"#;
+        let a =
+            r#"<a:r xmlns:a="urn:x" xmlns:b="urn:y" b:k="1" z="2"><a:c> v </a:c><!-- c --></a:r>"#;
         let b = "<r xmlns=\"urn:x\" z=\"2\" xmlns:q=\"urn:y\" q:k=\"1\">\n  <c>v</c>\n</r>";
         assert_eq!(parse(a, None).unwrap(), parse(b, None).unwrap());
     }
@@ -305,7 +326,8 @@ mod tests {
         let b = r#"<r><identificatiecodeBedrijfsdocument>y</identificatiecodeBedrijfsdocument><tk><identificatiecodeBedrijfsdocument>req-1</identificatiecodeBedrijfsdocument><aanlevermoment>2026-01-01T00:00:00Z</aanlevermoment></tk></r>"#;
         assert_eq!(parse(a, Some(&m)).unwrap(), parse(b, Some(&m)).unwrap());
         // The same rule applied to a body cut out of an envelope (replay's path).
-        let env = |x: &str| format!("<e:Envelope xmlns:e=\"urn:e\"><e:Body>{x}</e:Body></e:Envelope>");
+        let env =
+            |x: &str| format!("<e:Envelope xmlns:e=\"urn:e\"><e:Body>{x}</e:Body></e:Envelope>");
         let mut ea = crate::runner::body_child(parse(&env(a), None).unwrap());
         let mut eb = crate::runner::body_child(parse(&env(b), None).unwrap());
         assert_ne!(ea, eb);
@@ -319,8 +341,14 @@ mod tests {
 
     #[test]
     fn malformed_and_unbound_are_errors() {
-        assert!(matches!(parse("<r><c></r>", None), Err(CanonError::Malformed { .. })));
-        assert!(matches!(parse("<p:r/>", None), Err(CanonError::UnboundPrefix(_))));
+        assert!(matches!(
+            parse("<r><c></r>", None),
+            Err(CanonError::Malformed { .. })
+        ));
+        assert!(matches!(
+            parse("<p:r/>", None),
+            Err(CanonError::UnboundPrefix(_))
+        ));
         assert_eq!(parse("  ", None), Err(CanonError::Empty));
     }
 }

@@ -38,7 +38,13 @@ fn esc(s: &str) -> String {
     // Control characters other than tab/newline are not allowed in XML 1.0 at all.
     let cleaned: String = s
         .chars()
-        .map(|c| if c.is_control() && c != '\n' && c != '\t' && c != '\r' { '?' } else { c })
+        .map(|c| {
+            if c.is_control() && c != '\n' && c != '\t' && c != '\r' {
+                '?'
+            } else {
+                c
+            }
+        })
         .collect();
     quick_xml::escape::escape(cleaned.as_str()).into_owned()
 }
@@ -46,20 +52,36 @@ fn esc(s: &str) -> String {
 /// Renders the JUnit document.
 pub fn render(suites: &[SuiteResult]) -> String {
     let count = |f: &dyn Fn(&CaseResult) -> bool| -> usize {
-        suites.iter().flat_map(|s| s.cases.iter()).filter(|c| f(c)).count()
+        suites
+            .iter()
+            .flat_map(|s| s.cases.iter())
+            .filter(|c| f(c))
+            .count()
     };
     let tests = count(&|_| true);
     let failures = count(&|c| c.failure.as_ref().is_some_and(|f| !f.is_error));
     let errors = count(&|c| c.failure.as_ref().is_some_and(|f| f.is_error));
-    let total: f64 = suites.iter().flat_map(|s| s.cases.iter()).map(|c| c.seconds).sum();
+    let total: f64 = suites
+        .iter()
+        .flat_map(|s| s.cases.iter())
+        .map(|c| c.seconds)
+        .sum();
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
         out,
         "<testsuites name=\"osp replay\" tests=\"{tests}\" failures=\"{failures}\" errors=\"{errors}\" time=\"{total:.3}\">"
     );
     for suite in suites {
-        let f = suite.cases.iter().filter(|c| c.failure.as_ref().is_some_and(|f| !f.is_error)).count();
-        let e = suite.cases.iter().filter(|c| c.failure.as_ref().is_some_and(|f| f.is_error)).count();
+        let f = suite
+            .cases
+            .iter()
+            .filter(|c| c.failure.as_ref().is_some_and(|f| !f.is_error))
+            .count();
+        let e = suite
+            .cases
+            .iter()
+            .filter(|c| c.failure.as_ref().is_some_and(|f| f.is_error))
+            .count();
         let t: f64 = suite.cases.iter().map(|c| c.seconds).sum();
         let _ = writeln!(
             out,
@@ -103,21 +125,36 @@ mod tests {
         let suites = vec![SuiteResult {
             name: "s<1>".into(),
             cases: vec![
-                CaseResult { name: "01-a".into(), seconds: 0.5, failure: None },
+                CaseResult {
+                    name: "01-a".into(),
+                    seconds: 0.5,
+                    failure: None,
+                },
                 CaseResult {
                     name: "02-b".into(),
                     seconds: 0.25,
-                    failure: Some(Failure { message: "mismatch & more".into(), detail: "-<a>\n+<b>".into(), is_error: false }),
+                    failure: Some(Failure {
+                        message: "mismatch & more".into(),
+                        detail: "-<a>\n+<b>".into(),
+                        is_error: false,
+                    }),
                 },
                 CaseResult {
                     name: "03-c".into(),
                     seconds: 0.0,
-                    failure: Some(Failure { message: "io".into(), detail: "x\u{1}".into(), is_error: true }),
+                    failure: Some(Failure {
+                        message: "io".into(),
+                        detail: "x\u{1}".into(),
+                        is_error: true,
+                    }),
                 },
             ],
         }];
         let xml = render(&suites);
-        assert!(xml.contains("tests=\"3\" failures=\"1\" errors=\"1\""), "{xml}");
+        assert!(
+            xml.contains("tests=\"3\" failures=\"1\" errors=\"1\""),
+            "{xml}"
+        );
         assert!(xml.contains("name=\"s&lt;1&gt;\""));
         assert!(xml.contains("<failure message=\"mismatch &amp; more\">-&lt;a&gt;"));
         assert!(xml.contains("<error message=\"io\">x?</error>"));

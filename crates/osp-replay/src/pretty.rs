@@ -68,7 +68,13 @@ fn esc(s: &str) -> String {
     quick_xml::escape::escape(s).into_owned()
 }
 
-fn write_node(node: &Node, depth: usize, prefixes: &BTreeMap<String, String>, root: bool, out: &mut String) {
+fn write_node(
+    node: &Node,
+    depth: usize,
+    prefixes: &BTreeMap<String, String>,
+    root: bool,
+    out: &mut String,
+) {
     let indent = "  ".repeat(depth);
     let name = qname(&node.ns, &node.local, prefixes);
     let _ = write!(out, "{indent}<{name}");

@@ -43,7 +43,10 @@ impl Identity {
             Some(s) => certs.join(s),
             None => certs.join("clients").join(as_oin.unwrap_or(DEFAULT_SENDER)),
         };
-        Identity { cert: stem.with_extension("pem"), key: stem.with_extension("key") }
+        Identity {
+            cert: stem.with_extension("pem"),
+            key: stem.with_extension("key"),
+        }
     }
 }
 
@@ -52,16 +55,30 @@ fn envelope_action(raw: &[u8]) -> Option<String> {
     let text = std::str::from_utf8(raw).ok()?;
     let node = canon::parse(text, None).ok()?;
     let header = node.children.iter().find(|c| c.local == "Header")?;
-    header.children.iter().find(|c| c.local == "Action").map(|a| a.text.clone())
+    header
+        .children
+        .iter()
+        .find(|c| c.local == "Action")
+        .map(|a| a.text.clone())
 }
 
 /// Builds the wire form of a request file. A whole envelope goes out unchanged with its own
 /// `wsa:Action` as SOAPAction; a bare body is wrapped with To = DUO's OIN, From = `from_oin`, a
 /// fresh MessageID and the action of its root element. `soap_action` overrides the header
 /// (`Some("")` sends none).
-pub fn prepare(raw: &[u8], from_oin: &str, soap_action: Option<&str>) -> Result<Prepared, RequestError> {
+pub fn prepare(
+    raw: &[u8],
+    from_oin: &str,
+    soap_action: Option<&str>,
+) -> Result<Prepared, RequestError> {
     let (is_envelope, operation) = crate::runner::classify(raw);
-    let override_action = soap_action.map(|a| if a.is_empty() { None } else { Some(a.to_string()) });
+    let override_action = soap_action.map(|a| {
+        if a.is_empty() {
+            None
+        } else {
+            Some(a.to_string())
+        }
+    });
     if is_envelope {
         return Ok(Prepared {
             envelope: raw.to_vec(),
@@ -72,7 +89,9 @@ pub fn prepare(raw: &[u8], from_oin: &str, soap_action: Option<&str>) -> Result<
     let operation: Operation = match operation {
         Some(op) => op,
         None => {
-            let root = canon::parse(&text, None).map(|n| format!("{{{}}}{}", n.ns, n.local)).unwrap_or_default();
+            let root = canon::parse(&text, None)
+                .map(|n| format!("{{{}}}{}", n.ns, n.local))
+                .unwrap_or_default();
             return Err(RequestError::UnknownRoot(root));
         }
     };
@@ -103,13 +122,31 @@ mod tests {
 
     #[test]
     fn envelopes_go_out_unchanged_and_overrides_apply() {
-        let env = osp_gateway::wrap_request(BODY, Operation::OphalenBerichtenVO, "X", DUO_OIN, "urn:uuid:1");
+        let env = osp_gateway::wrap_request(
+            BODY,
+            Operation::OphalenBerichtenVO,
+            "X",
+            DUO_OIN,
+            "urn:uuid:1",
+        );
         let p = prepare(env.as_bytes(), "ignored", None).unwrap();
         assert_eq!(p.envelope, env.as_bytes());
         assert_eq!(p.soap_action, Some(Operation::OphalenBerichtenVO.action()));
-        assert_eq!(prepare(env.as_bytes(), "x", Some("")).unwrap().soap_action, None);
-        assert_eq!(prepare(env.as_bytes(), "x", Some("urn:a")).unwrap().soap_action.as_deref(), Some("urn:a"));
-        assert!(matches!(prepare(b"<x xmlns=\"urn:y\"/>", "x", None), Err(RequestError::UnknownRoot(_))));
+        assert_eq!(
+            prepare(env.as_bytes(), "x", Some("")).unwrap().soap_action,
+            None
+        );
+        assert_eq!(
+            prepare(env.as_bytes(), "x", Some("urn:a"))
+                .unwrap()
+                .soap_action
+                .as_deref(),
+            Some("urn:a")
+        );
+        assert!(matches!(
+            prepare(b"<x xmlns=\"urn:y\"/>", "x", None),
+            Err(RequestError::UnknownRoot(_))
+        ));
     }
 
     #[test]

@@ -78,7 +78,10 @@ pub fn classify(raw: &[u8]) -> (bool, Option<Operation>) {
                 .and_then(|c| Operation::from_request_element(&c.ns, &c.local));
             (true, op)
         }
-        Ok(node) => (false, Operation::from_request_element(&node.ns, &node.local)),
+        Ok(node) => (
+            false,
+            Operation::from_request_element(&node.ns, &node.local),
+        ),
         // Deliberately malformed requests are sent as they are.
         Err(_) => (true, None),
     }
@@ -103,34 +106,61 @@ pub fn body_child(doc: Node) -> Node {
     }
 }
 
-fn run_step(session: &mut dyn Session, step: &Step, opts: &RunOptions, masking: &Masking) -> Result<(), Failure> {
-    let error = |message: String| Failure { message: message.clone(), detail: message, is_error: true };
-    let raw = std::fs::read(&step.request).map_err(|e| error(format!("{}: {e}", step.request.display())))?;
+fn run_step(
+    session: &mut dyn Session,
+    step: &Step,
+    opts: &RunOptions,
+    masking: &Masking,
+) -> Result<(), Failure> {
+    let error = |message: String| Failure {
+        message: message.clone(),
+        detail: message,
+        is_error: true,
+    };
+    let raw = std::fs::read(&step.request)
+        .map_err(|e| error(format!("{}: {e}", step.request.display())))?;
     let (is_envelope, operation) = classify(&raw);
-    let out = Outgoing { raw, is_envelope, operation, options: step.options.clone() };
-    let exchange = session.send(&out).map_err(|e| error(format!("sending {}: {e}", step.name)))?;
+    let out = Outgoing {
+        raw,
+        is_envelope,
+        operation,
+        options: step.options.clone(),
+    };
+    let exchange = session
+        .send(&out)
+        .map_err(|e| error(format!("sending {}: {e}", step.name)))?;
     let text = String::from_utf8(exchange.body)
         .map_err(|_| error(format!("response to {} is not UTF-8", step.name)))?;
     if opts.record || !step.expected.exists() {
-        let node = canon::parse(&text, None)
-            .map_err(|e| error(format!("response to {} is not XML ({e}): {text}", step.name)))?;
+        let node = canon::parse(&text, None).map_err(|e| {
+            error(format!(
+                "response to {} is not XML ({e}): {text}",
+                step.name
+            ))
+        })?;
         let pretty = crate::pretty::to_xml(&body_child(node));
         std::fs::write(&step.expected, pretty)
             .map_err(|e| error(format!("{}: {e}", step.expected.display())))?;
         if opts.record {
             return Ok(());
         }
-        return Err(error(format!("{} had no expected file; recorded the actual response", step.name)));
+        return Err(error(format!(
+            "{} had no expected file; recorded the actual response",
+            step.name
+        )));
     }
     let expected_text = std::fs::read_to_string(&step.expected)
         .map_err(|e| error(format!("{}: {e}", step.expected.display())))?;
     let mut expected = body_child(
-        canon::parse(&expected_text, None).map_err(|e| error(format!("{}: {e}", step.expected.display())))?,
+        canon::parse(&expected_text, None)
+            .map_err(|e| error(format!("{}: {e}", step.expected.display())))?,
     );
-    let mut actual = body_child(
-        canon::parse(&text, None)
-            .map_err(|e| error(format!("response to {} is not XML ({e}): {text}", step.name)))?,
-    );
+    let mut actual = body_child(canon::parse(&text, None).map_err(|e| {
+        error(format!(
+            "response to {} is not XML ({e}): {text}",
+            step.name
+        ))
+    })?);
     // Masking after cutting out the body, so the root-children rule sees the response element
     // on both sides, whether the file holds a body or a whole envelope.
     canon::mask(&mut expected, masking);
@@ -138,7 +168,12 @@ fn run_step(session: &mut dyn Session, step: &Step, opts: &RunOptions, masking: 
     match canon::diff(&expected, &actual) {
         None => Ok(()),
         Some(d) => Err(Failure {
-            message: format!("{}: response differs from {} (HTTP {})", step.name, step.expected.display(), exchange.status),
+            message: format!(
+                "{}: response differs from {} (HTTP {})",
+                step.name,
+                step.expected.display(),
+                exchange.status
+            ),
             detail: d,
             is_error: false,
         }),
@@ -147,7 +182,12 @@ fn run_step(session: &mut dyn Session, step: &Step, opts: &RunOptions, masking: 
 
 /// Runs one scenario in a fresh session; steps after a failed one still run (the register state
 /// they see is what the vendor's system would see), so every mismatch is reported.
-pub fn run_scenario(target: &dyn Target, scenario: &Scenario, opts: &RunOptions, progress: &dyn Progress) -> SuiteResult {
+pub fn run_scenario(
+    target: &dyn Target,
+    scenario: &Scenario,
+    opts: &RunOptions,
+    progress: &dyn Progress,
+) -> SuiteResult {
     let masking = Masking::default();
     let mut cases = Vec::new();
     let mut session = match target.open(scenario) {
@@ -157,24 +197,43 @@ pub fn run_scenario(target: &dyn Target, scenario: &Scenario, opts: &RunOptions,
                 cases.push(CaseResult {
                     name: step.name.clone(),
                     seconds: 0.0,
-                    failure: Some(Failure { message: format!("could not start scenario: {e}"), detail: e.clone(), is_error: true }),
+                    failure: Some(Failure {
+                        message: format!("could not start scenario: {e}"),
+                        detail: e.clone(),
+                        is_error: true,
+                    }),
                 });
                 progress.step_done(&scenario.name, &step.name, false);
             }
-            return SuiteResult { name: scenario.name.clone(), cases };
+            return SuiteResult {
+                name: scenario.name.clone(),
+                cases,
+            };
         }
     };
     for step in &scenario.steps {
         let started = Instant::now();
         let outcome = run_step(session.as_mut(), step, opts, &masking);
         progress.step_done(&scenario.name, &step.name, outcome.is_ok());
-        cases.push(CaseResult { name: step.name.clone(), seconds: started.elapsed().as_secs_f64(), failure: outcome.err() });
+        cases.push(CaseResult {
+            name: step.name.clone(),
+            seconds: started.elapsed().as_secs_f64(),
+            failure: outcome.err(),
+        });
     }
-    SuiteResult { name: scenario.name.clone(), cases }
+    SuiteResult {
+        name: scenario.name.clone(),
+        cases,
+    }
 }
 
 /// Runs all scenarios, `jobs` at a time, and returns results in input order.
-pub fn run_all(target: &dyn Target, scenarios: &[Scenario], opts: &RunOptions, progress: &dyn Progress) -> Vec<SuiteResult> {
+pub fn run_all(
+    target: &dyn Target,
+    scenarios: &[Scenario],
+    opts: &RunOptions,
+    progress: &dyn Progress,
+) -> Vec<SuiteResult> {
     let jobs = opts.jobs.max(1).min(scenarios.len().max(1));
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<Option<SuiteResult>>> = Mutex::new(vec![None; scenarios.len()]);
@@ -192,7 +251,12 @@ pub fn run_all(target: &dyn Target, scenarios: &[Scenario], opts: &RunOptions, p
             });
         }
     });
-    results.into_inner().unwrap_or_default().into_iter().flatten().collect()
+    results
+        .into_inner()
+        .unwrap_or_default()
+        .into_iter()
+        .flatten()
+        .collect()
 }
 
 #[cfg(test)]
@@ -213,7 +277,10 @@ mod tests {
                 "<s:Envelope xmlns:s=\"http://schemas.xmlsoap.org/soap/envelope/\"><s:Body><r xmlns=\"urn:t\"><identificatiecodeBedrijfsdocument>{id}</identificatiecodeBedrijfsdocument><op>{op}</op><n>{}</n><aanlevermoment>{}</aanlevermoment></r></s:Body></s:Envelope>",
                 self.0, self.0
             );
-            Ok(Exchange { status: 200, body: body.into_bytes() })
+            Ok(Exchange {
+                status: 200,
+                body: body.into_bytes(),
+            })
         }
     }
     impl Target for EchoTarget {
@@ -232,25 +299,67 @@ mod tests {
         std::fs::write(s.join("01-a.request.xml"), body).unwrap();
         std::fs::write(s.join("02-b.request.xml"), body).unwrap();
         let scenarios = Scenario::discover(&[dir.path().to_path_buf()]).unwrap();
-        let rec = run_all(&EchoTarget, &scenarios, &RunOptions { record: true, jobs: 2 }, &());
+        let rec = run_all(
+            &EchoTarget,
+            &scenarios,
+            &RunOptions {
+                record: true,
+                jobs: 2,
+            },
+            &(),
+        );
         assert!(rec[0].cases.iter().all(|c| c.failure.is_none()));
         let recorded = std::fs::read_to_string(s.join("01-a.expected.xml")).unwrap();
-        assert!(recorded.contains(":op>aanleverenInschrijvingVO</ns1:op>"), "{recorded}");
+        assert!(
+            recorded.contains(":op>aanleverenInschrijvingVO</ns1:op>"),
+            "{recorded}"
+        );
         // aanlevermoment differs run to run in real life; it is masked, so replay passes.
-        let ok = run_all(&EchoTarget, &scenarios, &RunOptions { record: false, jobs: 1 }, &());
-        assert!(ok[0].cases.iter().all(|c| c.failure.is_none()), "{:?}", ok[0].cases);
+        let ok = run_all(
+            &EchoTarget,
+            &scenarios,
+            &RunOptions {
+                record: false,
+                jobs: 1,
+            },
+            &(),
+        );
+        assert!(
+            ok[0].cases.iter().all(|c| c.failure.is_none()),
+            "{:?}",
+            ok[0].cases
+        );
         // Change an expected value: the step fails with a diff naming it.
-        std::fs::write(s.join("02-b.expected.xml"), recorded.replace(">1</ns1:n>", ">7</ns1:n>")).unwrap();
-        let bad = run_all(&EchoTarget, &scenarios, &RunOptions { record: false, jobs: 1 }, &());
+        std::fs::write(
+            s.join("02-b.expected.xml"),
+            recorded.replace(">1</ns1:n>", ">7</ns1:n>"),
+        )
+        .unwrap();
+        let bad = run_all(
+            &EchoTarget,
+            &scenarios,
+            &RunOptions {
+                record: false,
+                jobs: 1,
+            },
+            &(),
+        );
         let f = bad[0].cases[1].failure.as_ref().unwrap();
         assert!(!f.is_error);
-        assert!(f.detail.contains("-  <n>7</n>") && f.detail.contains("+  <n>2</n>"), "{}", f.detail);
+        assert!(
+            f.detail.contains("-  <n>7</n>") && f.detail.contains("+  <n>2</n>"),
+            "{}",
+            f.detail
+        );
     }
 
     #[test]
     fn classifies_envelopes_and_bodies() {
         let env = "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body><x:ophalenBerichtenVO_Request xmlns:x=\"http://duo.nl/schema/DUO_VOInformatiediensten_OphalenBerichtenVO_V1\"/></e:Body></e:Envelope>";
-        assert_eq!(classify(env.as_bytes()), (true, Some(Operation::OphalenBerichtenVO)));
+        assert_eq!(
+            classify(env.as_bytes()),
+            (true, Some(Operation::OphalenBerichtenVO))
+        );
         assert_eq!(classify(b"<broken"), (true, None));
         assert_eq!(classify(b"\xff\xfe"), (true, None));
     }

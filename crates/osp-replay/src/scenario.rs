@@ -116,7 +116,10 @@ impl Scenario {
             source,
         })?;
         for entry in entries {
-            let entry = entry.map_err(|source| ScenarioError::Io { path: dir.to_path_buf(), source })?;
+            let entry = entry.map_err(|source| ScenarioError::Io {
+                path: dir.to_path_buf(),
+                source,
+            })?;
             let fname = entry.file_name().to_string_lossy().to_string();
             if let Some(stem) = fname.strip_suffix(".request.xml") {
                 names.push(stem.to_string());
@@ -128,7 +131,10 @@ impl Scenario {
         }
         for key in file.steps.keys() {
             if !names.contains(key) {
-                return Err(ScenarioError::UnknownStep { path: toml_path, step: key.clone() });
+                return Err(ScenarioError::UnknownStep {
+                    path: toml_path,
+                    step: key.clone(),
+                });
             }
         }
         let steps = names
@@ -150,7 +156,12 @@ impl Scenario {
             .file_name()
             .map(|n| n.to_string_lossy().to_string())
             .unwrap_or_else(|| dir.display().to_string());
-        Ok(Scenario { name, dir: dir.to_path_buf(), file, steps })
+        Ok(Scenario {
+            name,
+            dir: dir.to_path_buf(),
+            file,
+            steps,
+        })
     }
 
     /// Finds scenarios under each root: a folder with `scenario.toml` is a scenario, any other
@@ -198,7 +209,10 @@ mod tests {
         let found = Scenario::discover(&[dir.path().to_path_buf()]).unwrap();
         assert_eq!(found.len(), 1);
         let sc = &found[0];
-        assert_eq!(sc.steps.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(), ["01-a", "02-b"]);
+        assert_eq!(
+            sc.steps.iter().map(|s| s.name.as_str()).collect::<Vec<_>>(),
+            ["01-a", "02-b"]
+        );
         assert_eq!(sc.steps[0].options.as_oin.as_deref(), Some("A"));
         assert_eq!(sc.steps[1].options.as_oin.as_deref(), Some("B"));
         assert_eq!(sc.steps[1].options.soap_action.as_deref(), Some(""));
@@ -207,10 +221,24 @@ mod tests {
     #[test]
     fn unknown_step_override_and_unknown_keys_are_errors() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("scenario.toml"), "description = \"d\"\n[steps.09-x]\n").unwrap();
+        std::fs::write(
+            dir.path().join("scenario.toml"),
+            "description = \"d\"\n[steps.09-x]\n",
+        )
+        .unwrap();
         std::fs::write(dir.path().join("01-a.request.xml"), "<x/>").unwrap();
-        assert!(matches!(Scenario::load(dir.path()), Err(ScenarioError::UnknownStep { .. })));
-        std::fs::write(dir.path().join("scenario.toml"), "description = \"d\"\nfoo = 1\n").unwrap();
-        assert!(matches!(Scenario::load(dir.path()), Err(ScenarioError::Toml { .. })));
+        assert!(matches!(
+            Scenario::load(dir.path()),
+            Err(ScenarioError::UnknownStep { .. })
+        ));
+        std::fs::write(
+            dir.path().join("scenario.toml"),
+            "description = \"d\"\nfoo = 1\n",
+        )
+        .unwrap();
+        assert!(matches!(
+            Scenario::load(dir.path()),
+            Err(ScenarioError::Toml { .. })
+        ));
     }
 }

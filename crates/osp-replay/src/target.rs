@@ -25,17 +25,25 @@ struct Connections {
 impl Connections {
     fn send(&mut self, out: &Outgoing) -> Result<Exchange, String> {
         let o = &out.options;
-        let as_oin = o.as_oin.as_deref().unwrap_or(crate::request::DEFAULT_SENDER);
+        let as_oin = o
+            .as_oin
+            .as_deref()
+            .unwrap_or(crate::request::DEFAULT_SENDER);
         let from = o.from.as_deref().unwrap_or(as_oin);
-        let prepared = prepare(&out.raw, from, o.soap_action.as_deref()).map_err(|e| e.to_string())?;
+        let prepared =
+            prepare(&out.raw, from, o.soap_action.as_deref()).map_err(|e| e.to_string())?;
         let identity = Identity::resolve(&self.certs, Some(as_oin), o.cert.as_deref());
         let runtime = self.runtime.clone();
         // A refused handshake (negative certificates) is an answer worth comparing, not an
         // error: it is reported as status 0 with the error text as body.
         let reply = runtime.block_on(async {
             if !self.open.contains_key(&identity) {
-                let config = client::client_config(&identity.cert, &identity.key, &self.certs.join("root-ca.pem"))
-                    .map_err(|e| e.to_string())?;
+                let config = client::client_config(
+                    &identity.cert,
+                    &identity.key,
+                    &self.certs.join("root-ca.pem"),
+                )
+                .map_err(|e| e.to_string())?;
                 match client::connect(self.addr, &self.host, config).await {
                     Ok(c) => {
                         self.open.insert(identity.clone(), c);
@@ -44,7 +52,14 @@ impl Connections {
                 }
             }
             let conn = self.open.get_mut(&identity).ok_or("connection vanished")?;
-            match conn.post(&self.path, prepared.soap_action.as_deref(), prepared.envelope.clone()).await {
+            match conn
+                .post(
+                    &self.path,
+                    prepared.soap_action.as_deref(),
+                    prepared.envelope.clone(),
+                )
+                .await
+            {
                 Ok(r) => Ok(Ok(r)),
                 Err(e) => {
                     self.open.remove(&identity);
@@ -53,10 +68,17 @@ impl Connections {
             }
         });
         match reply {
-            Ok(Ok(r)) => Ok(Exchange { status: r.status, body: r.body.to_vec() }),
+            Ok(Ok(r)) => Ok(Exchange {
+                status: r.status,
+                body: r.body.to_vec(),
+            }),
             Ok(Err(handshake)) => Ok(Exchange {
                 status: 0,
-                body: format!("<verbindingGeweigerd>{}</verbindingGeweigerd>", quick_xml::escape::escape(first_line(&handshake))).into_bytes(),
+                body: format!(
+                    "<verbindingGeweigerd>{}</verbindingGeweigerd>",
+                    quick_xml::escape::escape(first_line(&handshake))
+                )
+                .into_bytes(),
             }),
             Err(e) => Err(e),
         }
@@ -77,14 +99,20 @@ pub struct InProcess {
 impl InProcess {
     /// Prepares the dev PKI in `certs` (created when absent) and loads reference data once.
     pub fn new(certs: &Path, reference_dir: &Path) -> Result<InProcess, String> {
-        osp_pki::init(certs, osp_pki::InitOptions::default()).map_err(|e| format!("dev PKI in {}: {e}", certs.display()))?;
-        let reference = Reference::load(reference_dir).map_err(|e| format!("reference data in {}: {e}", reference_dir.display()))?;
+        osp_pki::init(certs, osp_pki::InitOptions::default())
+            .map_err(|e| format!("dev PKI in {}: {e}", certs.display()))?;
+        let reference = Reference::load(reference_dir)
+            .map_err(|e| format!("reference data in {}: {e}", reference_dir.display()))?;
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
             .build()
             .map_err(|e| e.to_string())?;
-        Ok(InProcess { runtime, certs: certs.to_path_buf(), reference: Arc::new(reference) })
+        Ok(InProcess {
+            runtime,
+            certs: certs.to_path_buf(),
+            reference: Arc::new(reference),
+        })
     }
 }
 
@@ -115,16 +143,23 @@ fn pinned(scenario: &Scenario) -> Result<Option<chrono::NaiveDate>, String> {
         .file
         .today
         .as_deref()
-        .map(|t| chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d").map_err(|_| format!("{}: today {t:?} is not YYYY-MM-DD", scenario.name)))
+        .map(|t| {
+            chrono::NaiveDate::parse_from_str(t, "%Y-%m-%d")
+                .map_err(|_| format!("{}: today {t:?} is not YYYY-MM-DD", scenario.name))
+        })
         .transpose()
 }
 
 impl Target for InProcess {
     fn open(&self, scenario: &Scenario) -> Result<Box<dyn Session + '_>, String> {
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-        let config = RegisterConfig { today: pinned(scenario)?, ..RegisterConfig::default() };
+        let config = RegisterConfig {
+            today: pinned(scenario)?,
+            ..RegisterConfig::default()
+        };
         let register = Arc::new(
-            Register::open(dir.path(), (*self.reference).clone(), config).map_err(|e| e.to_string())?,
+            Register::open(dir.path(), (*self.reference).clone(), config)
+                .map_err(|e| e.to_string())?,
         );
         let mut gw = GatewayConfig::dev(&self.certs);
         gw.listen = SocketAddr::from(([127, 0, 0, 1], 0));
@@ -141,7 +176,12 @@ impl Target for InProcess {
             path: "/vo-webservices/".into(),
             open: HashMap::new(),
         };
-        Ok(Box::new(InProcessSession { conns, gateway: Some(gateway), _register: register, _dir: dir }))
+        Ok(Box::new(InProcessSession {
+            conns,
+            gateway: Some(gateway),
+            _register: register,
+            _dir: dir,
+        }))
     }
 }
 
@@ -168,7 +208,13 @@ impl Remote {
             .map_err(|e| format!("{url}: {e}"))?
             .next()
             .ok_or_else(|| format!("{url}: no address"))?;
-        Ok(Remote { runtime, certs: certs.to_path_buf(), addr, host, path })
+        Ok(Remote {
+            runtime,
+            certs: certs.to_path_buf(),
+            addr,
+            host,
+            path,
+        })
     }
 }
 

@@ -57,10 +57,15 @@ impl Service for Double {
             return Err(ServiceError::Intern("schijf kapot".into()));
         }
         if d.body.contains(">FAIL-BUSY<") {
-            return Err(ServiceError::Onbeschikbaar("opslag niet beschikbaar".into()));
+            return Err(ServiceError::Onbeschikbaar(
+                "opslag niet beschikbaar".into(),
+            ));
         }
         if d.body.contains(">FAIL-WAARDE<") {
-            return Err(ServiceError::OngeldigeWaarde { element: "verblijfsoort".into(), waarde: "XYZ".into() });
+            return Err(ServiceError::OngeldigeWaarde {
+                element: "verblijfsoort".into(),
+                waarde: "XYZ".into(),
+            });
         }
         self.seen.lock().unwrap().push(Seen {
             sandbox: d.sandbox.into(),
@@ -75,12 +80,20 @@ impl Service for Double {
         let body = format!(
             "<r:{el} xmlns:r=\"{ns}\" xmlns:bas=\"http://duo.nl/schema/DUO_VOBasisschema_Inschrijving_V1\"><bas:identificatiecodeBedrijfsdocument>9a4e1f0c-7d33-4b8e-a2c1-55e0f3b9d7aa</bas:identificatiecodeBedrijfsdocument><bas:verzendendeInstantie>DUO</bas:verzendendeInstantie><bas:ontvangendeInstantie>99AA</bas:ontvangendeInstantie><bas:datumTijdBedrijfsdocument>2025-09-01T08:15:00.042Z</bas:datumTijdBedrijfsdocument><bas:ontvangstBevestiging>J</bas:ontvangstBevestiging></r:{el}>"
         );
-        Ok(Reply { body, goedgekeurd: Some(true) })
+        Ok(Reply {
+            body,
+            goedgekeurd: Some(true),
+        })
     }
 
     fn mandated(&self, certificaat_oin: &str, from_oin: &str, _contract: Contract) -> bool {
         certificaat_oin == VENDOR_B
-            && ["0000000700099AA00000", "0000000700099BB00000", "0000000700099CC00000"].contains(&from_oin)
+            && [
+                "0000000700099AA00000",
+                "0000000700099BB00000",
+                "0000000700099CC00000",
+            ]
+            .contains(&from_oin)
     }
 
     fn flush(&self) -> Result<(), ServiceError> {
@@ -104,7 +117,9 @@ pub struct Running {
 
 pub async fn start_with(config: GatewayConfig) -> Running {
     let double = Arc::new(Double::default());
-    let gateway = Gateway::start_with(config, double.clone(), validator(), Extras::default()).await.unwrap();
+    let gateway = Gateway::start_with(config, double.clone(), validator(), Extras::default())
+        .await
+        .unwrap();
     Running { gateway, double }
 }
 
@@ -122,18 +137,24 @@ pub fn client_pem(stem: &str) -> (PathBuf, PathBuf) {
 }
 
 /// Connects with `clients/{oin}` or `negative/{name}` (any stem under the certs dir).
-pub async fn connect_as(running: &Running, stem: &str) -> Result<SoapConnection, client::ClientError> {
+pub async fn connect_as(
+    running: &Running,
+    stem: &str,
+) -> Result<SoapConnection, client::ClientError> {
     let (pem, key) = client_pem(stem);
     let cfg = client::client_config(&pem, &key, &certs().join("root-ca.pem")).unwrap();
     client::connect(running.gateway.local_addr(), "localhost", cfg).await
 }
 
 pub async fn connect(running: &Running, oin: &str) -> SoapConnection {
-    connect_as(running, &format!("clients/{oin}")).await.unwrap()
+    connect_as(running, &format!("clients/{oin}"))
+        .await
+        .unwrap()
 }
 
 pub const EXAMPLE: &str = include_str!("../data/aanleverenInschrijvingVO.envelope.xml");
-pub const IDENT_EXAMPLE: &str = include_str!("../data/aanleverenIdentificerenPersoonVO.envelope.xml");
+pub const IDENT_EXAMPLE: &str =
+    include_str!("../data/aanleverenIdentificerenPersoonVO.envelope.xml");
 pub const INSCHRIJVING_ACTION: &str =
     "http://duo.nl/contract/DUO_VOAanlevering_InschrijvingVO_V1/aanleverenInschrijvingVO";
 
@@ -144,7 +165,9 @@ pub fn example_from(from_oin: &str) -> String {
 
 /// The body of the spec example, without envelope.
 pub fn example_body() -> String {
-    let start = EXAMPLE.find("<ins:aanleverenInschrijvingVO_Request").unwrap();
+    let start = EXAMPLE
+        .find("<ins:aanleverenInschrijvingVO_Request")
+        .unwrap();
     let end = EXAMPLE.find("</soapenv:Body>").unwrap();
     EXAMPLE[start..end].trim_end().replace(
         "<ins:aanleverenInschrijvingVO_Request>",
@@ -160,18 +183,45 @@ pub fn between<'a>(text: &'a str, open: &str, close: &str) -> Option<&'a str> {
 }
 
 /// Asserts a SOAP fault with the code, its faultstring and HTTP status.
-pub fn assert_fault(reply: &client::HttpReply, code: &str, class: &str, faultstring: &str, status: u16) {
+pub fn assert_fault(
+    reply: &client::HttpReply,
+    code: &str,
+    class: &str,
+    faultstring: &str,
+    status: u16,
+) {
     let text = reply.text();
     assert_eq!(reply.status, status, "{text}");
-    assert_eq!(between(&text, "<faultcode>", "</faultcode>"), Some(format!("soap:{class}.{code}").as_str()), "{text}");
-    assert_eq!(between(&text, "<faultstring>", "</faultstring>"), Some(faultstring), "{text}");
-    assert_eq!(between(&text, "<fout:code>", "</fout:code>"), Some(code), "{text}");
+    assert_eq!(
+        between(&text, "<faultcode>", "</faultcode>"),
+        Some(format!("soap:{class}.{code}").as_str()),
+        "{text}"
+    );
+    assert_eq!(
+        between(&text, "<faultstring>", "</faultstring>"),
+        Some(faultstring),
+        "{text}"
+    );
+    assert_eq!(
+        between(&text, "<fout:code>", "</fout:code>"),
+        Some(code),
+        "{text}"
+    );
     assert!(text.contains("xmlns:fout=\"urn:osp:schema:fout:v1\""));
-    let plek = if class == "Server" { "server" } else { "client" };
+    let plek = if class == "Server" {
+        "server"
+    } else {
+        "client"
+    };
     assert_eq!(between(&text, "<fout:plek>", "</fout:plek>"), Some(plek));
-    assert_eq!(reply.headers.get("content-type").unwrap(), "text/xml; charset=UTF-8");
+    assert_eq!(
+        reply.headers.get("content-type").unwrap(),
+        "text/xml; charset=UTF-8"
+    );
 }
 
 pub fn sandboxes(map: &[(&str, &str)]) -> HashMap<String, String> {
-    map.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    map.iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect()
 }

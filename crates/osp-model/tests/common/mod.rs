@@ -62,7 +62,10 @@ pub fn xmllint(schema: Option<&Path>, file: &Path) -> Option<(bool, String)> {
     }
     cmd.arg(file);
     match cmd.output() {
-        Ok(out) => Some((out.status.success(), String::from_utf8_lossy(&out.stderr).into_owned())),
+        Ok(out) => Some((
+            out.status.success(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
         Err(e) => panic!("xmllint: {e}"),
     }

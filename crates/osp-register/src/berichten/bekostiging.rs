@@ -42,18 +42,28 @@ pub const DUBBELE_INSCHRIJVING: Bekostigingssignaal = Bekostigingssignaal {
     tekst: "Leerling staat op de teldatum ook ingeschreven bij een andere school",
 };
 /// 0702.
-pub const NIET_BEKOSTIGBAAR: Bekostigingssignaal =
-    Bekostigingssignaal { code: "0702", tekst: "School geeft aan dat de inschrijving niet bekostigbaar is" };
+pub const NIET_BEKOSTIGBAAR: Bekostigingssignaal = Bekostigingssignaal {
+    code: "0702",
+    tekst: "School geeft aan dat de inschrijving niet bekostigbaar is",
+};
 /// 0703.
-pub const INSTELLING_NIET_BEKOSTIGD: Bekostigingssignaal =
-    Bekostigingssignaal { code: "0703", tekst: "Instelling is niet bekostigd" };
+pub const INSTELLING_NIET_BEKOSTIGD: Bekostigingssignaal = Bekostigingssignaal {
+    code: "0703",
+    tekst: "Instelling is niet bekostigd",
+};
 /// 0704.
-pub const NIEUWKOMERSBEKOSTIGING: Bekostigingssignaal =
-    Bekostigingssignaal { code: "0704", tekst: "Nieuwkomersbekostiging toegekend" };
+pub const NIEUWKOMERSBEKOSTIGING: Bekostigingssignaal = Bekostigingssignaal {
+    code: "0704",
+    tekst: "Nieuwkomersbekostiging toegekend",
+};
 
 /// Every signal of group 07, for catalogue tests.
-pub const SIGNALEN: &[Bekostigingssignaal] =
-    &[DUBBELE_INSCHRIJVING, NIET_BEKOSTIGBAAR, INSTELLING_NIET_BEKOSTIGD, NIEUWKOMERSBEKOSTIGING];
+pub const SIGNALEN: &[Bekostigingssignaal] = &[
+    DUBBELE_INSCHRIJVING,
+    NIET_BEKOSTIGBAAR,
+    INSTELLING_NIET_BEKOSTIGD,
+    NIEUWKOMERSBEKOSTIGING,
+];
 
 /// DUO's funding decision for one inschrijving.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,7 +83,11 @@ const ACHT_KWARTALEN: Months = Months::new(24);
 
 /// 1 October of the school year (from 1 August) the date falls in.
 pub fn teldatum(vandaag: NaiveDate) -> NaiveDate {
-    let jaar = if vandaag.month() >= 8 { vandaag.year() } else { vandaag.year() - 1 };
+    let jaar = if vandaag.month() >= 8 {
+        vandaag.year()
+    } else {
+        vandaag.year() - 1
+    };
     NaiveDate::from_ymd_opt(jaar, 10, 1).unwrap_or(vandaag)
 }
 
@@ -84,11 +98,17 @@ pub fn actief_op(i: &Inschrijving, datum: NaiveDate) -> bool {
 
 /// The period in effect on a date: the last one begun on or before it.
 fn periode_op(i: &Inschrijving, datum: NaiveDate) -> Option<&Periode> {
-    i.perioden_op_datum().into_iter().filter(|p| p.datum_begin <= datum).last()
+    i.perioden_op_datum()
+        .into_iter()
+        .filter(|p| p.datum_begin <= datum)
+        .last()
 }
 
 fn sector_is(reference: &Reference, brin: &str, sectoren: &[&str]) -> bool {
-    reference.instellingen.get(brin).is_some_and(|i| sectoren.contains(&i.sector.as_str()))
+    reference
+        .instellingen
+        .get(brin)
+        .is_some_and(|i| sectoren.contains(&i.sector.as_str()))
 }
 
 /// First day of the quarter after the one `d` falls in.
@@ -118,19 +138,26 @@ pub fn beoordeel(
     if actief {
         let anderen: Vec<&&Inschrijving> = alle
             .iter()
-            .filter(|o| o.brin != ins.brin && actief_op(o, t) && sector_is(reference, &o.brin, &["VO"]))
+            .filter(|o| {
+                o.brin != ins.brin && actief_op(o, t) && sector_is(reference, &o.brin, &["VO"])
+            })
             .collect();
         if !anderen.is_empty() {
             signalen.push(DUBBELE_INSCHRIJVING);
             let eigen = (ins.datum_inschrijving, ins.brin.as_str());
-            verliest_dubbel = anderen.iter().any(|o| (o.datum_inschrijving, o.brin.as_str()) < eigen);
+            verliest_dubbel = anderen
+                .iter()
+                .any(|o| (o.datum_inschrijving, o.brin.as_str()) < eigen);
         }
     }
     let bekostigbaar = peilperiode.is_none_or(|p| p.indicatie_bekostigbaar);
     if !bekostigbaar {
         signalen.push(NIET_BEKOSTIGBAAR);
     }
-    let instelling_bekostigd = reference.instellingen.get(&ins.brin).is_some_and(|i| i.bekostigd);
+    let instelling_bekostigd = reference
+        .instellingen
+        .get(&ins.brin)
+        .is_some_and(|i| i.bekostigd);
     if !instelling_bekostigd {
         signalen.push(INSTELLING_NIET_BEKOSTIGD);
     }
@@ -149,7 +176,8 @@ pub fn beoordeel(
             let niet_nederlands = persoon
                 .and_then(|p| p.nationaliteit.as_deref())
                 .is_some_and(|n| !n.trim().eq_ignore_ascii_case("Nederlandse"));
-            let woont_in_nl = persoon.is_some_and(|p| matches!(p.adres, Some(Adres::Binnenlands { .. })));
+            let woont_in_nl =
+                persoon.is_some_and(|p| matches!(p.adres, Some(Adres::Binnenlands { .. })));
             let binnen_termijn = eerste
                 .and_then(|e| volgend_kwartaal(e).checked_add_months(ACHT_KWARTALEN))
                 .is_some_and(|einde| vandaag < einde);
@@ -172,12 +200,36 @@ pub fn inhoud(ins: &Inschrijving, b: &Beoordeling) -> String {
     let mut out = String::with_capacity(512);
     el(&mut out, "obv", ins.pgn.element(), ins.pgn.nummer());
     el(&mut out, "obv", "brin", &ins.brin);
-    el(&mut out, "obv", "inschrijvingvolgnummer", &ins.inschrijvingvolgnummer);
-    el(&mut out, "obv", "indicatieBekostigd", if b.bekostigd { "true" } else { "false" });
+    el(
+        &mut out,
+        "obv",
+        "inschrijvingvolgnummer",
+        &ins.inschrijvingvolgnummer,
+    );
+    el(
+        &mut out,
+        "obv",
+        "indicatieBekostigd",
+        if b.bekostigd { "true" } else { "false" },
+    );
     if let Some(d) = b.datum_eerste_inschrijving_nederland {
-        el(&mut out, "obv", "datumEersteInschrijvingNederland", &d.format("%Y-%m-%d").to_string());
+        el(
+            &mut out,
+            "obv",
+            "datumEersteInschrijvingNederland",
+            &d.format("%Y-%m-%d").to_string(),
+        );
     }
-    el(&mut out, "obv", "indicatieNieuwkomersbekostiging", if b.nieuwkomersbekostiging { "true" } else { "false" });
+    el(
+        &mut out,
+        "obv",
+        "indicatieNieuwkomersbekostiging",
+        if b.nieuwkomersbekostiging {
+            "true"
+        } else {
+            "false"
+        },
+    );
     for s in &b.signalen {
         out.push_str("<obv:bekostigingssignaal>");
         el(&mut out, "obv", "code", s.code);
@@ -202,17 +254,27 @@ impl Vervolgberichten for Bekostiging {
         w: Inschrijvingswijziging<'_>,
         ctx: &Context<'_>,
     ) -> Result<Vec<NieuwBericht>, ServiceError> {
-        let Some(deze) = w.nieuw.or(w.oud) else { return Ok(Vec::new()) };
-        let huidige: Vec<Inschrijving> =
-            lezer.inschrijvingen_van(w.sandbox, &deze.pgn)?.into_iter().filter_map(|s| s.inhoud).collect();
+        let Some(deze) = w.nieuw.or(w.oud) else {
+            return Ok(Vec::new());
+        };
+        let huidige: Vec<Inschrijving> = lezer
+            .inschrijvingen_van(w.sandbox, &deze.pgn)?
+            .into_iter()
+            .filter_map(|s| s.inhoud)
+            .collect();
         let voor: Vec<&Inschrijving> = huidige.iter().collect();
-        let mut na: Vec<&Inschrijving> = huidige.iter().filter(|i| !zelfde_sleutel(i, deze)).collect();
+        let mut na: Vec<&Inschrijving> = huidige
+            .iter()
+            .filter(|i| !zelfde_sleutel(i, deze))
+            .collect();
         na.extend(w.nieuw);
         let persoon = match &deze.pgn {
             Pgn::Burgerservicenummer(n) => ctx.reference.brp_persoon(n),
             Pgn::Onderwijsnummer(_) => None,
         };
-        let beoordeel = |i: &Inschrijving, alle: &[&Inschrijving]| beoordeel(i, alle, persoon, ctx.reference, ctx.vandaag);
+        let beoordeel = |i: &Inschrijving, alle: &[&Inschrijving]| {
+            beoordeel(i, alle, persoon, ctx.reference, ctx.vandaag)
+        };
 
         // The changed inschrijving itself, then every other one whose decision this change altered.
         let mut te_melden: Vec<(&Inschrijving, Beoordeling)> = Vec::new();
@@ -232,7 +294,12 @@ impl Vervolgberichten for Bekostiging {
             let inhoud = inhoud(ins, &besluit);
             for oin in administraties_van(ctx.reference, &ins.brin) {
                 let kop = Kop {
-                    identificatiecode: identificatiecode(w.identificatiecode, oin, soort, uit.len()),
+                    identificatiecode: identificatiecode(
+                        w.identificatiecode,
+                        oin,
+                        soort,
+                        uit.len(),
+                    ),
                     ontvangende_instantie: &ins.brin,
                     datum_tijd: w.nu,
                 };
@@ -304,7 +371,10 @@ mod tests {
         let a = ins(bsn("999990007"), "99AA", "A1", "2025-08-20", None);
         let b = besluit(&a, &[&a], "2025-09-15");
         assert!(b.bekostigd && !b.nieuwkomersbekostiging);
-        assert_eq!(b.datum_eerste_inschrijving_nederland, Some(date("2025-08-20")));
+        assert_eq!(
+            b.datum_eerste_inschrijving_nederland,
+            Some(date("2025-08-20"))
+        );
         assert!(codes(&b).is_empty());
     }
 
@@ -329,11 +399,23 @@ mod tests {
         assert_eq!((ba.bekostigd, codes(&ba)), (true, vec!["0701"]));
         assert_eq!((bb.bekostigd, codes(&bb)), (false, vec!["0701"]));
         // 99AA uitgeschreven before the teldatum: no double inschrijving.
-        let a2 = ins(bsn("999990007"), "99AA", "A1", "2023-08-01", Some("2025-08-31"));
+        let a2 = ins(
+            bsn("999990007"),
+            "99AA",
+            "A1",
+            "2023-08-01",
+            Some("2025-08-31"),
+        );
         let bb = besluit(&b, &[&a2, &b], "2025-09-15");
         assert_eq!((bb.bekostigd, codes(&bb)), (true, vec![]));
         // Uitgeschreven on the teldatum itself: still enrolled that day.
-        let a3 = ins(bsn("999990007"), "99AA", "A1", "2023-08-01", Some("2025-10-01"));
+        let a3 = ins(
+            bsn("999990007"),
+            "99AA",
+            "A1",
+            "2023-08-01",
+            Some("2025-10-01"),
+        );
         assert_eq!(codes(&besluit(&b, &[&a3, &b], "2025-09-15")), ["0701"]);
         // A VAVO instelling is not a second VO school.
         let v = ins(bsn("999990007"), "99VV", "V1", "2025-08-01", None);
@@ -366,9 +448,14 @@ mod tests {
         let po = ins(own.clone(), "99PO", "P1", "2024-01-08", Some("2025-07-15"));
         let b = beoordeel(&o, &[&o, &po], None, reference(), date("2025-09-15"));
         assert!(b.nieuwkomersbekostiging);
-        assert_eq!(b.datum_eerste_inschrijving_nederland, Some(date("2024-01-08")));
+        assert_eq!(
+            b.datum_eerste_inschrijving_nederland,
+            Some(date("2024-01-08"))
+        );
         o.perioden[0].indicatie_nieuwkomersbekostiging = Some(false);
-        assert!(!beoordeel(&o, &[&o], None, reference(), date("2025-09-15")).nieuwkomersbekostiging);
+        assert!(
+            !beoordeel(&o, &[&o], None, reference(), date("2025-09-15")).nieuwkomersbekostiging
+        );
     }
 
     #[test]
@@ -390,7 +477,10 @@ mod tests {
         let pad = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/RULES.md");
         let rules_md = std::fs::read_to_string(&pad).unwrap();
         for s in SIGNALEN {
-            let rij = rules_md.lines().find(|l| l.starts_with(&format!("| {} |", s.code))).unwrap();
+            let rij = rules_md
+                .lines()
+                .find(|l| l.starts_with(&format!("| {} |", s.code)))
+                .unwrap();
             assert!(rij.contains(&format!("| {} |", s.tekst)), "{rij}");
         }
     }

@@ -58,7 +58,9 @@ pub fn bepaal<'a>(
     huidige: &'a [Inschrijving],
     vandaag: NaiveDate,
 ) -> Vec<Bewijs<'a>> {
-    let Some(deze) = nieuw.or(oud) else { return Vec::new() };
+    let Some(deze) = nieuw.or(oud) else {
+        return Vec::new();
+    };
     let anderen: Vec<&Inschrijving> = huidige.iter().filter(|i| i.brin != deze.brin).collect();
     let mut uit = Vec::new();
 
@@ -66,12 +68,19 @@ pub fn bepaal<'a>(
     let nieuwe_inschrijving = nieuw.map(|n| n.datum_inschrijving);
     if oude_inschrijving != nieuwe_inschrijving {
         let peil = deze.datum_inschrijving;
-        let grens = vandaag.checked_sub_months(HALF_JAAR).unwrap_or(NaiveDate::MIN);
+        let grens = vandaag
+            .checked_sub_months(HALF_JAAR)
+            .unwrap_or(NaiveDate::MIN);
         for a in &anderen {
             let eerder = a.datum_inschrijving < peil;
             let lang_uitgeschreven = a.datum_uitschrijving.is_some_and(|u| u < grens);
             if eerder && !lang_uitgeschreven {
-                uit.push(Bewijs { ontvanger: a, soort: SoortBewijs::Inschrijfbewijs, over: deze, datum: nieuwe_inschrijving });
+                uit.push(Bewijs {
+                    ontvanger: a,
+                    soort: SoortBewijs::Inschrijfbewijs,
+                    over: deze,
+                    datum: nieuwe_inschrijving,
+                });
             }
         }
     }
@@ -81,7 +90,12 @@ pub fn bepaal<'a>(
     if oude_uitschrijving != nieuwe_uitschrijving {
         for b in &anderen {
             if b.datum_inschrijving >= deze.datum_inschrijving {
-                uit.push(Bewijs { ontvanger: b, soort: SoortBewijs::Uitschrijfbewijs, over: deze, datum: nieuwe_uitschrijving });
+                uit.push(Bewijs {
+                    ontvanger: b,
+                    soort: SoortBewijs::Uitschrijfbewijs,
+                    over: deze,
+                    datum: nieuwe_uitschrijving,
+                });
             }
         }
     }
@@ -93,7 +107,12 @@ pub fn inhoud(b: &Bewijs<'_>) -> String {
     let mut out = String::with_capacity(512);
     let pgn = &b.ontvanger.pgn;
     el(&mut out, "obv", pgn.element(), pgn.nummer());
-    el(&mut out, "obv", "eigenInschrijvingvolgnummer", &b.ontvanger.inschrijvingvolgnummer);
+    el(
+        &mut out,
+        "obv",
+        "eigenInschrijvingvolgnummer",
+        &b.ontvanger.inschrijvingvolgnummer,
+    );
     el(&mut out, "obv", "soortBewijs", b.soort.code());
     out.push_str("<obv:inschrijving>");
     el(&mut out, "obv", "brin", &b.over.brin);
@@ -126,16 +145,26 @@ impl Vervolgberichten for Bewijzen {
         w: Inschrijvingswijziging<'_>,
         ctx: &Context<'_>,
     ) -> Result<Vec<NieuwBericht>, ServiceError> {
-        let Some(deze) = w.nieuw.or(w.oud) else { return Ok(Vec::new()) };
-        let huidige: Vec<Inschrijving> =
-            lezer.inschrijvingen_van(w.sandbox, &deze.pgn)?.into_iter().filter_map(|s| s.inhoud).collect();
+        let Some(deze) = w.nieuw.or(w.oud) else {
+            return Ok(Vec::new());
+        };
+        let huidige: Vec<Inschrijving> = lezer
+            .inschrijvingen_van(w.sandbox, &deze.pgn)?
+            .into_iter()
+            .filter_map(|s| s.inhoud)
+            .collect();
         let soort = Berichtsoort::DigitaalInUitschrijfbewijs;
         let mut uit = Vec::new();
         for b in bepaal(w.oud, w.nieuw, &huidige, ctx.vandaag) {
             let inhoud = inhoud(&b);
             for oin in administraties_van(ctx.reference, &b.ontvanger.brin) {
                 let kop = Kop {
-                    identificatiecode: identificatiecode(w.identificatiecode, oin, soort, uit.len()),
+                    identificatiecode: identificatiecode(
+                        w.identificatiecode,
+                        oin,
+                        soort,
+                        uit.len(),
+                    ),
                     ontvangende_instantie: &b.ontvanger.brin,
                     datum_tijd: w.nu,
                 };
@@ -188,7 +217,9 @@ mod tests {
         }
     }
 
-    fn samenvatting(v: &[Bewijs<'_>]) -> Vec<(String, String, &'static str, String, Option<NaiveDate>)> {
+    fn samenvatting(
+        v: &[Bewijs<'_>],
+    ) -> Vec<(String, String, &'static str, String, Option<NaiveDate>)> {
         v.iter()
             .map(|b| {
                 (
@@ -212,11 +243,23 @@ mod tests {
         let v = bepaal(None, Some(&bb), &huidige, date(VANDAAG));
         assert_eq!(
             samenvatting(&v),
-            [("99AA".into(), "A1".into(), "INSCHRIJFBEWIJS", "99BB".into(), Some(date("2025-09-01")))]
+            [(
+                "99AA".into(),
+                "A1".into(),
+                "INSCHRIJFBEWIJS",
+                "99BB".into(),
+                Some(date("2025-09-01"))
+            )]
         );
         let tekst = inhoud(&v[0]);
-        assert!(tekst.contains("<obv:eigenInschrijvingvolgnummer>A1<"), "{tekst}");
-        assert!(tekst.contains("<obv:onderwijsaanbieder>100A002<") && tekst.contains("<obv:onderwijslocatie>100X003<"));
+        assert!(
+            tekst.contains("<obv:eigenInschrijvingvolgnummer>A1<"),
+            "{tekst}"
+        );
+        assert!(
+            tekst.contains("<obv:onderwijsaanbieder>100A002<")
+                && tekst.contains("<obv:onderwijslocatie>100X003<")
+        );
         assert!(tekst.contains("<obv:datumInschrijving>2025-09-01<"));
         assert!(!tekst.contains("datumUitschrijving"));
     }
@@ -230,15 +273,25 @@ mod tests {
         let v = bepaal(Some(&aa_oud), Some(&aa), &huidige, date(VANDAAG));
         assert_eq!(
             samenvatting(&v),
-            [("99BB".into(), "B1".into(), "UITSCHRIJFBEWIJS", "99AA".into(), Some(date("2025-08-31")))]
+            [(
+                "99BB".into(),
+                "B1".into(),
+                "UITSCHRIJFBEWIJS",
+                "99AA".into(),
+                Some(date("2025-08-31"))
+            )]
         );
         let tekst = inhoud(&v[0]);
-        assert!(tekst.contains("<obv:eigenInschrijvingvolgnummer>B1<") && tekst.contains("<obv:datumUitschrijving>2025-08-31<"));
+        assert!(
+            tekst.contains("<obv:eigenInschrijvingvolgnummer>B1<")
+                && tekst.contains("<obv:datumUitschrijving>2025-08-31<")
+        );
         assert!(tekst.contains("<obv:onderwijsaanbieder>100A001<"));
     }
 
     #[test]
-    fn a_school_never_gets_the_inschrijving_of_a_preceding_nor_the_uitschrijving_of_a_following_one() {
+    fn a_school_never_gets_the_inschrijving_of_a_preceding_nor_the_uitschrijving_of_a_following_one(
+    ) {
         // 99BB (later) registers its uitschrijving: the earlier 99AA gets nothing.
         let aa = ins("99AA", "A1", "2023-08-01", Some("2025-08-31"));
         let bb_oud = ins("99BB", "B1", "2025-09-01", None);
@@ -263,7 +316,10 @@ mod tests {
         let huidige = [aa.clone()];
         assert!(bepaal(None, Some(&bb), &huidige, date(VANDAAG)).is_empty());
         // The same data with a register date a day earlier: told again.
-        assert_eq!(bepaal(None, Some(&bb), &huidige, date("2025-09-14")).len(), 1);
+        assert_eq!(
+            bepaal(None, Some(&bb), &huidige, date("2025-09-14")).len(),
+            1
+        );
     }
 
     #[test]
@@ -274,7 +330,16 @@ mod tests {
         let huidige = [aa.clone(), cc.clone()];
         // 99AA's uitschrijving lies more than half a year back: only 99CC is told.
         let v = bepaal(None, Some(&bb), &huidige, date(VANDAAG));
-        assert_eq!(samenvatting(&v), [("99CC".into(), "C1".into(), "INSCHRIJFBEWIJS", "99BB".into(), Some(date("2025-09-01")))]);
+        assert_eq!(
+            samenvatting(&v),
+            [(
+                "99CC".into(),
+                "C1".into(),
+                "INSCHRIJFBEWIJS",
+                "99BB".into(),
+                Some(date("2025-09-01"))
+            )]
+        );
         // Both still within the window on an earlier register date: both are told.
         let v = bepaal(None, Some(&bb), &huidige, date("2024-12-01"));
         assert_eq!(v.len(), 2);
@@ -282,8 +347,17 @@ mod tests {
         let aa2 = ins("99AA", "A1", "2022-08-01", Some("2024-07-15"));
         let huidige = [aa.clone(), cc.clone(), bb.clone()];
         let v = bepaal(Some(&aa), Some(&aa2), &huidige, date(VANDAAG));
-        let ontvangers: Vec<_> = v.iter().map(|b| (b.ontvanger.brin.as_str(), b.soort)).collect();
-        assert_eq!(ontvangers, [("99CC", SoortBewijs::Uitschrijfbewijs), ("99BB", SoortBewijs::Uitschrijfbewijs)]);
+        let ontvangers: Vec<_> = v
+            .iter()
+            .map(|b| (b.ontvanger.brin.as_str(), b.soort))
+            .collect();
+        assert_eq!(
+            ontvangers,
+            [
+                ("99CC", SoortBewijs::Uitschrijfbewijs),
+                ("99BB", SoortBewijs::Uitschrijfbewijs)
+            ]
+        );
     }
 
     #[test]
@@ -293,9 +367,21 @@ mod tests {
         let bb = ins("99BB", "B1", "2025-09-01", None);
         let huidige = [aa_oud.clone(), bb.clone()];
         let v = bepaal(Some(&aa_oud), Some(&aa), &huidige, date(VANDAAG));
-        assert_eq!(samenvatting(&v), [("99BB".into(), "B1".into(), "UITSCHRIJFBEWIJS", "99AA".into(), None)]);
+        assert_eq!(
+            samenvatting(&v),
+            [(
+                "99BB".into(),
+                "B1".into(),
+                "UITSCHRIJFBEWIJS",
+                "99AA".into(),
+                None
+            )]
+        );
         let tekst = inhoud(&v[0]);
-        assert!(tekst.contains("<obv:brin>99AA<") && !tekst.contains("datumUitschrijving"), "{tekst}");
+        assert!(
+            tekst.contains("<obv:brin>99AA<") && !tekst.contains("datumUitschrijving"),
+            "{tekst}"
+        );
     }
 
     #[test]
@@ -304,7 +390,16 @@ mod tests {
         let bb = ins("99BB", "B1", "2025-09-01", None);
         let huidige = [aa.clone(), bb.clone()];
         let v = bepaal(Some(&bb), None, &huidige, date(VANDAAG));
-        assert_eq!(samenvatting(&v), [("99AA".into(), "A1".into(), "INSCHRIJFBEWIJS", "99BB".into(), None)]);
+        assert_eq!(
+            samenvatting(&v),
+            [(
+                "99AA".into(),
+                "A1".into(),
+                "INSCHRIJFBEWIJS",
+                "99BB".into(),
+                None
+            )]
+        );
         assert!(!inhoud(&v[0]).contains("datumInschrijving"));
         // An earlier school with an uitschrijving that is removed: both kinds of bewijs.
         let aa = ins("99AA", "A1", "2023-08-01", Some("2025-08-31"));
@@ -314,8 +409,20 @@ mod tests {
         assert_eq!(
             samenvatting(&v),
             [
-                ("99CC".into(), "C1".into(), "INSCHRIJFBEWIJS", "99AA".into(), None),
-                ("99BB".into(), "B1".into(), "UITSCHRIJFBEWIJS", "99AA".into(), None),
+                (
+                    "99CC".into(),
+                    "C1".into(),
+                    "INSCHRIJFBEWIJS",
+                    "99AA".into(),
+                    None
+                ),
+                (
+                    "99BB".into(),
+                    "B1".into(),
+                    "UITSCHRIJFBEWIJS",
+                    "99AA".into(),
+                    None
+                ),
             ]
         );
     }
@@ -354,6 +461,9 @@ mod tests {
         assert!(bepaal(None, Some(&bb), &huidige, date(VANDAAG)).is_empty());
         let aa2 = ins("99AA", "A1", "2025-09-01", Some("2025-09-10"));
         let huidige = [aa.clone(), bb.clone()];
-        assert_eq!(bepaal(Some(&aa), Some(&aa2), &huidige, date(VANDAAG)).len(), 1);
+        assert_eq!(
+            bepaal(Some(&aa), Some(&aa2), &huidige, date(VANDAAG)).len(),
+            1
+        );
     }
 }

@@ -52,7 +52,9 @@ impl Berichtsoort {
             Berichtsoort::Bekostiging => "verstrekkenBekostigingVO",
             Berichtsoort::TerugkoppelingInschrijving => "terugkoppelingInschrijvingVO",
             Berichtsoort::TerugkoppelingExamenresultaat => "terugkoppelingExamenresultaatVO",
-            Berichtsoort::TerugkoppelingIdentificerenPersoon => "terugkoppelingIdentificerenPersoonVO",
+            Berichtsoort::TerugkoppelingIdentificerenPersoon => {
+                "terugkoppelingIdentificerenPersoonVO"
+            }
         }
     }
 
@@ -73,7 +75,11 @@ impl Berichtsoort {
 
     /// SOAPAction / `wsa:Action` of a pushed message: `http://duo.nl/contract/{Contract}/{naam}`.
     pub fn action(self) -> String {
-        format!("{}/{}", Contract::OphalenBerichtenVO.contract_ns(), self.naam())
+        format!(
+            "{}/{}",
+            Contract::OphalenBerichtenVO.contract_ns(),
+            self.naam()
+        )
     }
 }
 
@@ -91,7 +97,12 @@ pub struct Kop<'a> {
 /// A message's identificatiecode: a UUID (v5) derived from the identificatiecode of the delivery
 /// that caused it, the recipient and a sequence number, so it is unique per sandbox (delivery ids
 /// are, rule 0001) and the same on every replay of a scenario.
-pub fn identificatiecode(aanleiding: &str, ontvanger_oin: &str, soort: Berichtsoort, nr: usize) -> String {
+pub fn identificatiecode(
+    aanleiding: &str,
+    ontvanger_oin: &str,
+    soort: Berichtsoort,
+    nr: usize,
+) -> String {
     let naam = format!("{aanleiding}/{ontvanger_oin}/{}/{nr}", soort.naam());
     uuid::Uuid::new_v5(&uuid::Uuid::NAMESPACE_OID, naam.as_bytes()).to_string()
 }
@@ -109,10 +120,25 @@ pub fn render(soort: Berichtsoort, kop: &Kop<'_>, inhoud: &str) -> String {
         out.push_str(&format!(" xmlns:tk=\"{NS_TERUGKOPPELING}\""));
     }
     out.push('>');
-    el(&mut out, "inf", "identificatiecodeBedrijfsdocument", &kop.identificatiecode);
+    el(
+        &mut out,
+        "inf",
+        "identificatiecodeBedrijfsdocument",
+        &kop.identificatiecode,
+    );
     el(&mut out, "inf", "verzendendeInstantie", "DUO");
-    el(&mut out, "inf", "ontvangendeInstantie", kop.ontvangende_instantie);
-    el(&mut out, "inf", "datumTijdBedrijfsdocument", &datum_tijd(&kop.datum_tijd));
+    el(
+        &mut out,
+        "inf",
+        "ontvangendeInstantie",
+        kop.ontvangende_instantie,
+    );
+    el(
+        &mut out,
+        "inf",
+        "datumTijdBedrijfsdocument",
+        &datum_tijd(&kop.datum_tijd),
+    );
     out.push_str(inhoud);
     out.push_str(&format!("</obv:{root}>"));
     out
@@ -120,7 +146,10 @@ pub fn render(soort: Berichtsoort, kop: &Kop<'_>, inhoud: &str) -> String {
 
 /// Appends `<prefix:name>text</prefix:name>` with the text escaped.
 pub(crate) fn el(out: &mut String, prefix: &str, name: &str, text: &str) {
-    out.push_str(&format!("<{prefix}:{name}>{}</{prefix}:{name}>", escape(text)));
+    out.push_str(&format!(
+        "<{prefix}:{name}>{}</{prefix}:{name}>",
+        escape(text)
+    ));
 }
 
 /// Every administratie OIN that administers a school (RULES: recipients of a school's messages),
@@ -152,7 +181,10 @@ mod tests {
             administraties_van(testkit::reference(), "99AA"),
             ["00000004000000099000", "0000000700099AA00000"]
         );
-        assert_eq!(administraties_van(testkit::reference(), "99BB"), ["0000000700099BB00000"]);
+        assert_eq!(
+            administraties_van(testkit::reference(), "99BB"),
+            ["0000000700099BB00000"]
+        );
         assert!(administraties_van(testkit::reference(), "99PO").is_empty());
     }
 

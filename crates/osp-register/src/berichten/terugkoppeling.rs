@@ -61,10 +61,13 @@ pub fn soort_voor(operatie: Operation) -> Option<Berichtsoort> {
         Operation::AanleverenInschrijvingVO | Operation::AanleverenVerwijderingInschrijvingVO => {
             Some(Berichtsoort::TerugkoppelingInschrijving)
         }
-        Operation::AanleverenExamenresultaatVO | Operation::AanleverenVerwijderingExamenresultaatVO => {
+        Operation::AanleverenExamenresultaatVO
+        | Operation::AanleverenVerwijderingExamenresultaatVO => {
             Some(Berichtsoort::TerugkoppelingExamenresultaat)
         }
-        Operation::AanleverenIdentificerenPersoonVO => Some(Berichtsoort::TerugkoppelingIdentificerenPersoon),
+        Operation::AanleverenIdentificerenPersoonVO => {
+            Some(Berichtsoort::TerugkoppelingIdentificerenPersoon)
+        }
         Operation::OphalenBerichtenVO | Operation::BevestigenBerichtenVO => None,
     }
 }
@@ -81,7 +84,15 @@ pub fn bericht(
     let mut inhoud = String::from("<obv:terugkoppeling>");
     crate::wire::antwoord::terugkoppeling(&mut inhoud, tk);
     inhoud.push_str("</obv:terugkoppeling>");
-    render(soort, &Kop { identificatiecode, ontvangende_instantie, datum_tijd: nu }, &inhoud)
+    render(
+        soort,
+        &Kop {
+            identificatiecode,
+            ontvangende_instantie,
+            datum_tijd: nu,
+        },
+        &inhoud,
+    )
 }
 
 #[cfg(test)]
@@ -90,10 +101,18 @@ mod tests {
 
     #[test]
     fn modes_parse_and_route() {
-        assert_eq!("async".parse::<TerugkoppelingModus>().unwrap(), TerugkoppelingModus::Async);
+        assert_eq!(
+            "async".parse::<TerugkoppelingModus>().unwrap(),
+            TerugkoppelingModus::Async
+        );
         assert!("ASYNC".parse::<TerugkoppelingModus>().is_err());
-        assert!(TerugkoppelingModus::default().in_antwoord() && !TerugkoppelingModus::default().als_bericht());
-        assert!(!TerugkoppelingModus::Async.in_antwoord() && TerugkoppelingModus::Async.als_bericht());
+        assert!(
+            TerugkoppelingModus::default().in_antwoord()
+                && !TerugkoppelingModus::default().als_bericht()
+        );
+        assert!(
+            !TerugkoppelingModus::Async.in_antwoord() && TerugkoppelingModus::Async.als_bericht()
+        );
         assert!(TerugkoppelingModus::Both.in_antwoord() && TerugkoppelingModus::Both.als_bericht());
         assert_eq!(soort_voor(Operation::OphalenBerichtenVO), None);
         assert_eq!(
@@ -105,8 +124,20 @@ mod tests {
     #[test]
     fn message_declares_the_terugkoppeling_namespace() {
         let tk = Terugkoppeling::uit_foutmeldingen("0d9b7c3e-51a2-4c4f-8e0b-2f6a9d1c7b10", vec![]);
-        let b = bericht(Berichtsoort::TerugkoppelingInschrijving, &tk, "id".into(), "99AA", Utc::now());
-        assert!(b.starts_with("<obv:terugkoppelingInschrijvingVO_Request "), "{b}");
-        assert!(b.contains("xmlns:tk=") && b.contains("<obv:terugkoppeling><tk:identificatiecodeBedrijfsdocument>"));
+        let b = bericht(
+            Berichtsoort::TerugkoppelingInschrijving,
+            &tk,
+            "id".into(),
+            "99AA",
+            Utc::now(),
+        );
+        assert!(
+            b.starts_with("<obv:terugkoppelingInschrijvingVO_Request "),
+            "{b}"
+        );
+        assert!(
+            b.contains("xmlns:tk=")
+                && b.contains("<obv:terugkoppeling><tk:identificatiecodeBedrijfsdocument>")
+        );
     }
 }

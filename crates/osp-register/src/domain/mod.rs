@@ -17,5 +17,7 @@ pub use inschrijving::{
     Inschrijving, Ontwikkelingsperspectief, Periode, VerblijfAndereInstelling,
     VerwijderingInschrijving,
 };
-pub use persoon::{Adres, Geboortedatum, Geslacht, Identificatie, Persoon, Pgn, ZonderPgn, Zoekgegevens};
+pub use persoon::{
+    Adres, Geboortedatum, Geslacht, Identificatie, Persoon, Pgn, Zoekgegevens, ZonderPgn,
+};
 pub use terugkoppeling::{Ernst, Foutmelding, Sleutelgegeven, Stand, Terugkoppeling};

@@ -131,7 +131,11 @@ impl Geboortedatum {
         if self.jaar == 0 || self.maand == 0 || self.dag == 0 {
             return None;
         }
-        NaiveDate::from_ymd_opt(i32::from(self.jaar), u32::from(self.maand), u32::from(self.dag))
+        NaiveDate::from_ymd_opt(
+            i32::from(self.jaar),
+            u32::from(self.maand),
+            u32::from(self.dag),
+        )
     }
 
     /// Earliest date the value can stand for; `None` when the year is unknown. Rule 0105 uses it:
@@ -140,8 +144,16 @@ impl Geboortedatum {
         if self.jaar == 0 {
             return None;
         }
-        let maand = if self.maand == 0 { 1 } else { u32::from(self.maand) };
-        let dag = if self.maand == 0 || self.dag == 0 { 1 } else { u32::from(self.dag) };
+        let maand = if self.maand == 0 {
+            1
+        } else {
+            u32::from(self.maand)
+        };
+        let dag = if self.maand == 0 || self.dag == 0 {
+            1
+        } else {
+            u32::from(self.dag)
+        };
         NaiveDate::from_ymd_opt(i32::from(self.jaar), maand, dag)
     }
 
@@ -252,7 +264,10 @@ pub struct Identificatie {
 
 /// Case- and space-insensitive comparison form of a name.
 pub fn naam_sleutel(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
+    s.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 impl Persoon {
@@ -286,7 +301,12 @@ mod tests {
         assert_eq!(d.vroegst_mogelijk(), NaiveDate::from_ymd_opt(2011, 4, 1));
         assert!(d.past_bij(&Geboortedatum::parse("2011-04-17").unwrap()));
         assert!(!d.past_bij(&Geboortedatum::parse("2011-05-17").unwrap()));
-        assert_eq!(Geboortedatum::parse("0000-00-00").unwrap().vroegst_mogelijk(), None);
+        assert_eq!(
+            Geboortedatum::parse("0000-00-00")
+                .unwrap()
+                .vroegst_mogelijk(),
+            None
+        );
         assert_eq!(Geboortedatum::parse("2011-13-01"), None);
         assert_eq!(d.tekst(), "2011-04-00");
     }
@@ -295,7 +315,10 @@ mod tests {
     fn pgn_storage_key_round_trip() {
         let p = Pgn::Onderwijsnummer("100000041".into());
         assert_eq!(Pgn::uit_opslagsleutel(&p.opslagsleutel()), Some(p));
-        assert_eq!(Pgn::uit_opslagsleutel("999990007"), Some(Pgn::Burgerservicenummer("999990007".into())));
+        assert_eq!(
+            Pgn::uit_opslagsleutel("999990007"),
+            Some(Pgn::Burgerservicenummer("999990007".into()))
+        );
         assert_eq!(Pgn::uit_opslagsleutel("B12"), None);
     }
 }

@@ -48,14 +48,19 @@ pub fn verkort(waarde: &str) -> String {
     }
     let deel = (SLEUTEL_MAX - 3) / 2;
     let kop: String = tekens[..deel].iter().collect();
-    let staart: String = tekens[tekens.len() - (SLEUTEL_MAX - 3 - deel)..].iter().collect();
+    let staart: String = tekens[tekens.len() - (SLEUTEL_MAX - 3 - deel)..]
+        .iter()
+        .collect();
     format!("{kop}...{staart}")
 }
 
 impl Sleutelgegeven {
     /// Builds a sleutelgegeven, shortening both parts to the wire limit.
     pub fn new(naam: &str, waarde: impl AsRef<str>) -> Sleutelgegeven {
-        Sleutelgegeven { sleutelnaam: verkort(naam), sleutelwaarde: verkort(waarde.as_ref()) }
+        Sleutelgegeven {
+            sleutelnaam: verkort(naam),
+            sleutelwaarde: verkort(waarde.as_ref()),
+        }
     }
 }
 

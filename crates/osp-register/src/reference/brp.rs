@@ -37,7 +37,11 @@ pub fn load_named(pad: &Path) -> Result<Vec<Persoon>, ReferenceError> {
     let mut uit = Vec::new();
     for (regel, rij) in csvload::rows::<PersoonRij>(pad)? {
         if !bsn_geldig(&rij.bsn) {
-            return Err(inhoud(pad, regel, format!("BSN {} voldoet niet aan de elfproef", rij.bsn)));
+            return Err(inhoud(
+                pad,
+                regel,
+                format!("BSN {} voldoet niet aan de elfproef", rij.bsn),
+            ));
         }
         let geslacht = Geslacht::uit_code(&rij.geslacht)
             .ok_or_else(|| inhoud(pad, regel, format!("onbekend geslacht {}", rij.geslacht)))?;
@@ -127,13 +131,25 @@ impl SplitMix64 {
 impl BrpGenerator {
     /// Reads and checks the generator settings.
     pub fn load(pad: &Path) -> Result<BrpGenerator, ReferenceError> {
-        let tekst = std::fs::read_to_string(pad)
-            .map_err(|e| ReferenceError::Lezen { bestand: pad.to_path_buf(), melding: e.to_string() })?;
-        let g: BrpGenerator = toml::from_str(&tekst)
-            .map_err(|e| ReferenceError::Lezen { bestand: pad.to_path_buf(), melding: e.to_string() })?;
-        let fout = |m: &str| ReferenceError::Inhoud { bestand: pad.to_path_buf(), regel: 0, melding: m.into() };
-        if g.voornamen_man.is_empty() || g.voornamen_vrouw.is_empty() || g.achternamen.is_empty()
-            || g.straten.is_empty() || g.plaatsen.is_empty() || g.nationaliteiten.is_empty()
+        let tekst = std::fs::read_to_string(pad).map_err(|e| ReferenceError::Lezen {
+            bestand: pad.to_path_buf(),
+            melding: e.to_string(),
+        })?;
+        let g: BrpGenerator = toml::from_str(&tekst).map_err(|e| ReferenceError::Lezen {
+            bestand: pad.to_path_buf(),
+            melding: e.to_string(),
+        })?;
+        let fout = |m: &str| ReferenceError::Inhoud {
+            bestand: pad.to_path_buf(),
+            regel: 0,
+            melding: m.into(),
+        };
+        if g.voornamen_man.is_empty()
+            || g.voornamen_vrouw.is_empty()
+            || g.achternamen.is_empty()
+            || g.straten.is_empty()
+            || g.plaatsen.is_empty()
+            || g.nationaliteiten.is_empty()
         {
             return Err(fout("lege naamlijst"));
         }
@@ -141,7 +157,9 @@ impl BrpGenerator {
             return Err(fout("geboren_tot ligt voor geboren_vanaf"));
         }
         if g.daarna_aflopend_vanaf >= g.eerste_bsn.min(999_990_000) {
-            return Err(fout("daarna_aflopend_vanaf moet onder eerste_bsn en 999990000 liggen"));
+            return Err(fout(
+                "daarna_aflopend_vanaf moet onder eerste_bsn en 999990000 liggen",
+            ));
         }
         let ruimte = (999_999_999 - u64::from(g.eerste_bsn.min(999_999_999)))
             + u64::from(g.daarna_aflopend_vanaf);
@@ -157,7 +175,8 @@ impl BrpGenerator {
         let mut rng = SplitMix64(self.seed);
         let dagen = (self.geboren_tot - self.geboren_vanaf).num_days().max(0) as usize + 1;
         let mut uit = Vec::with_capacity(self.aantal);
-        let kandidaten = (self.eerste_bsn..=999_999_999).chain((0..=self.daarna_aflopend_vanaf).rev());
+        let kandidaten =
+            (self.eerste_bsn..=999_999_999).chain((0..=self.daarna_aflopend_vanaf).rev());
         for kandidaat in kandidaten {
             if uit.len() >= self.aantal {
                 break;
@@ -167,23 +186,28 @@ impl BrpGenerator {
                 continue;
             }
             let man = rng.next().is_multiple_of(2);
-            let lijst = if man { &self.voornamen_man } else { &self.voornamen_vrouw };
+            let lijst = if man {
+                &self.voornamen_man
+            } else {
+                &self.voornamen_vrouw
+            };
             let voornaam = lijst[rng.below(lijst.len())].clone();
             let (vv, achternaam) = self.achternamen[rng.below(self.achternamen.len())].clone();
             let geboren = self
                 .geboren_vanaf
                 .checked_add_days(Days::new(rng.below(dagen) as u64))
                 .unwrap_or(self.geboren_vanaf);
-            let (nationaliteit, vestiging) = if (rng.next() % 1000) < u64::from(self.promille_buitenlands) {
-                let nat = self.nationaliteiten[rng.below(self.nationaliteiten.len())].clone();
-                let jaar = 2019 + rng.below(7) as i32;
-                let dag = NaiveDate::from_ymd_opt(jaar, 1, 1)
-                    .and_then(|d| d.checked_add_days(Days::new(rng.below(365) as u64)))
-                    .map(|d| d.max(geboren));
-                (nat, dag)
-            } else {
-                ("Nederlandse".to_string(), None)
-            };
+            let (nationaliteit, vestiging) =
+                if (rng.next() % 1000) < u64::from(self.promille_buitenlands) {
+                    let nat = self.nationaliteiten[rng.below(self.nationaliteiten.len())].clone();
+                    let jaar = 2019 + rng.below(7) as i32;
+                    let dag = NaiveDate::from_ymd_opt(jaar, 1, 1)
+                        .and_then(|d| d.checked_add_days(Days::new(rng.below(365) as u64)))
+                        .map(|d| d.max(geboren));
+                    (nat, dag)
+                } else {
+                    ("Nederlandse".to_string(), None)
+                };
             let geheim = (rng.next() % 1000) < u64::from(self.promille_geheim);
             let punt = (rng.next() % 1000) < u64::from(self.promille_puntadres);
             let (plaats, pc) = self.plaatsen[rng.below(self.plaatsen.len())].clone();
@@ -224,7 +248,11 @@ impl BrpGenerator {
 /// Sanity helper used by tests: every generated birth year is plausible for VO.
 #[cfg(test)]
 fn geboren_jaar_ok(p: &[Persoon]) -> bool {
-    p.iter().all(|p| p.geboortedatum.volledig().is_some_and(|d| chrono::Datelike::year(&d) > 1990))
+    p.iter().all(|p| {
+        p.geboortedatum
+            .volledig()
+            .is_some_and(|d| chrono::Datelike::year(&d) > 1990)
+    })
 }
 
 #[cfg(test)]
@@ -242,10 +270,15 @@ mod tests {
         let b = g.genereer();
         assert_eq!(a, b);
         assert_eq!(a.len(), 10_000);
-        let eerste = (999_991_000u32..).map(|n| format!("{n:09}")).find(|s| bsn_geldig(s)).unwrap();
+        let eerste = (999_991_000u32..)
+            .map(|n| format!("{n:09}"))
+            .find(|s| bsn_geldig(s))
+            .unwrap();
         assert_eq!(a[0].pgn.nummer(), eerste);
         assert!(a.iter().all(|p| bsn_geldig(p.pgn.nummer())));
-        assert!(a.iter().all(|p| !("999990000".."999991000").contains(&p.pgn.nummer())));
+        assert!(a
+            .iter()
+            .all(|p| !("999990000".."999991000").contains(&p.pgn.nummer())));
         let mut bsns: Vec<&str> = a.iter().map(|p| p.pgn.nummer()).collect();
         bsns.sort_unstable();
         bsns.dedup();

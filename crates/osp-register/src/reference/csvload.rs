@@ -11,7 +11,10 @@ pub fn rows<T: DeserializeOwned>(pad: &Path) -> Result<Vec<(u64, T)>, ReferenceE
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_path(pad)
-        .map_err(|e| ReferenceError::Lezen { bestand: pad.to_path_buf(), melding: e.to_string() })?;
+        .map_err(|e| ReferenceError::Lezen {
+            bestand: pad.to_path_buf(),
+            melding: e.to_string(),
+        })?;
     let mut uit = Vec::new();
     for rij in reader.deserialize::<T>() {
         match rij {
@@ -27,7 +30,11 @@ pub fn rows<T: DeserializeOwned>(pad: &Path) -> Result<Vec<(u64, T)>, ReferenceE
 
 /// Builds a content error for `pad` at `regel`.
 pub fn inhoud(pad: &Path, regel: u64, melding: String) -> ReferenceError {
-    ReferenceError::Inhoud { bestand: pad.to_path_buf(), regel, melding }
+    ReferenceError::Inhoud {
+        bestand: pad.to_path_buf(),
+        regel,
+        melding,
+    }
 }
 
 /// Parses the reference tables' yes/no column (`ja`/`nee`).
@@ -35,6 +42,10 @@ pub fn ja_nee(pad: &Path, regel: u64, waarde: &str) -> Result<bool, ReferenceErr
     match waarde.trim() {
         "ja" => Ok(true),
         "nee" | "" => Ok(false),
-        anders => Err(inhoud(pad, regel, format!("verwacht ja of nee, niet {anders}"))),
+        anders => Err(inhoud(
+            pad,
+            regel,
+            format!("verwacht ja of nee, niet {anders}"),
+        )),
     }
 }

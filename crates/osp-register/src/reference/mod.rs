@@ -147,9 +147,16 @@ impl Reference {
         let pad = dir.join("administraties.csv");
         for (regel, rij) in csvload::rows::<AdministratieRij>(&pad)? {
             if !r.instellingen.contains_key(&rij.brin) {
-                return Err(csvload::inhoud(&pad, regel, format!("onbekende brin {}", rij.brin)));
+                return Err(csvload::inhoud(
+                    &pad,
+                    regel,
+                    format!("onbekende brin {}", rij.brin),
+                ));
             }
-            r.administraties.entry(rij.oin).or_default().insert(rij.brin);
+            r.administraties
+                .entry(rij.oin)
+                .or_default()
+                .insert(rij.brin);
         }
         let pad = dir.join("mandaten.csv");
         for (regel, rij) in csvload::rows::<MandaatRij>(&pad)? {
@@ -157,9 +164,18 @@ impl Reference {
                 None
             } else {
                 let mut set = BTreeSet::new();
-                for c in rij.contracten.split(';').map(str::trim).filter(|c| !c.is_empty()) {
+                for c in rij
+                    .contracten
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|c| !c.is_empty())
+                {
                     if Contract::from_name(c).is_none() {
-                        return Err(csvload::inhoud(&pad, regel, format!("onbekend contract {c}")));
+                        return Err(csvload::inhoud(
+                            &pad,
+                            regel,
+                            format!("onbekend contract {c}"),
+                        ));
                     }
                     set.insert(c.to_string());
                 }
@@ -180,7 +196,10 @@ impl Reference {
                     naam: rij.naam,
                     niveau: rij.niveau,
                     sector: rij.sector,
-                    geldigheid: Geldigheid { vanaf: rij.geldig_vanaf, tot: rij.geldig_tot },
+                    geldigheid: Geldigheid {
+                        vanaf: rij.geldig_vanaf,
+                        tot: rij.geldig_tot,
+                    },
                 },
             );
         }
@@ -212,7 +231,10 @@ impl Reference {
 
     fn voeg_persoon_toe(&mut self, p: Persoon) {
         let bsn = p.pgn.nummer().to_string();
-        self.brp_op_achternaam.entry(naam_sleutel(&p.achternaam)).or_default().push(bsn.clone());
+        self.brp_op_achternaam
+            .entry(naam_sleutel(&p.achternaam))
+            .or_default()
+            .push(bsn.clone());
         self.brp.insert(bsn, p);
     }
 
@@ -232,15 +254,24 @@ impl Reference {
 
     /// Whether administratie `from_oin` may deliver for `brin` (rule 0901).
     pub fn administratie_mag(&self, from_oin: &str, brin: &str) -> bool {
-        self.administraties.get(from_oin).is_some_and(|b| b.contains(brin))
+        self.administraties
+            .get(from_oin)
+            .is_some_and(|b| b.contains(brin))
     }
 
     /// Whether `leverancier_oin` holds a mandate of `administratie_oin` for `contract` (SPEC §2).
-    pub fn gemandateerd(&self, leverancier_oin: &str, administratie_oin: &str, contract: Contract) -> bool {
+    pub fn gemandateerd(
+        &self,
+        leverancier_oin: &str,
+        administratie_oin: &str,
+        contract: Contract,
+    ) -> bool {
         self.mandaten.iter().any(|m| {
             m.administratie_oin == administratie_oin
                 && m.leverancier_oin == leverancier_oin
-                && m.contracten.as_ref().is_none_or(|c| c.contains(contract.name()))
+                && m.contracten
+                    .as_ref()
+                    .is_none_or(|c| c.contains(contract.name()))
         })
     }
 
@@ -259,7 +290,13 @@ fn codes(pad: &Path, kolom: &str) -> Result<BTreeSet<String>, ReferenceError> {
             Some(c) if !c.trim().is_empty() => {
                 set.insert(c.trim().to_string());
             }
-            _ => return Err(csvload::inhoud(pad, regel, format!("kolom {kolom} ontbreekt"))),
+            _ => {
+                return Err(csvload::inhoud(
+                    pad,
+                    regel,
+                    format!("kolom {kolom} ontbreekt"),
+                ))
+            }
         }
     }
     Ok(set)
@@ -281,20 +318,42 @@ mod tests {
         assert!(r.administratie_mag("0000000700099AA00000", "99AA"));
         assert!(r.administratie_mag("00000004000000099000", "99AA"));
         assert!(!r.administratie_mag("0000000700099AA00000", "99BB"));
-        assert!(r.gemandateerd("00000003123456780000", "0000000700099BB00000", Contract::InschrijvingVO));
-        assert!(!r.gemandateerd("00000003876543210000", "0000000700099BB00000", Contract::InschrijvingVO));
-        assert!(!r.gemandateerd("00000003123456780000", "0000000700099VV00000", Contract::InschrijvingVO));
+        assert!(r.gemandateerd(
+            "00000003123456780000",
+            "0000000700099BB00000",
+            Contract::InschrijvingVO
+        ));
+        assert!(!r.gemandateerd(
+            "00000003876543210000",
+            "0000000700099BB00000",
+            Contract::InschrijvingVO
+        ));
+        assert!(!r.gemandateerd(
+            "00000003123456780000",
+            "0000000700099VV00000",
+            Contract::InschrijvingVO
+        ));
         assert!(r.brp.len() >= 10_012);
         assert!(r.brp_persoon("999990007").is_some());
         assert!(r.brp_persoon("999990147").is_none());
         assert!(r.brp.keys().all(|b| crate::checkdigit::bsn_geldig(b)));
-        assert!(r.opleiding_vo("3001", NaiveDate::from_ymd_opt(2025, 8, 1).unwrap()).is_some());
-        assert!(r.opleiding_vo("0001", NaiveDate::from_ymd_opt(2025, 8, 1).unwrap()).is_none());
+        assert!(r
+            .opleiding_vo("3001", NaiveDate::from_ymd_opt(2025, 8, 1).unwrap())
+            .is_some());
+        assert!(r
+            .opleiding_vo("0001", NaiveDate::from_ymd_opt(2025, 8, 1).unwrap())
+            .is_none());
         let yasmina = r.brp_persoon("999990020").unwrap();
-        assert_eq!(yasmina.datum_vestiging_nl, NaiveDate::from_ymd_opt(2025, 2, 1));
+        assert_eq!(
+            yasmina.datum_vestiging_nl,
+            NaiveDate::from_ymd_opt(2025, 2, 1)
+        );
         assert!(r.brp_persoon("999990111").unwrap().puntadres);
         assert!(r.brp_persoon("999990093").unwrap().adres_geheim);
-        assert_eq!(r.brp_persoon("999990056").unwrap().datum_overlijden, NaiveDate::from_ymd_opt(2025, 6, 1));
+        assert_eq!(
+            r.brp_persoon("999990056").unwrap().datum_overlijden,
+            NaiveDate::from_ymd_opt(2025, 6, 1)
+        );
     }
 
     #[test]
@@ -310,7 +369,10 @@ mod tests {
         )
         .unwrap();
         let err = Reference::load(dir.path()).unwrap_err().to_string();
-        assert!(err.contains("administraties.csv") && err.contains("regel 3"), "{err}");
+        assert!(
+            err.contains("administraties.csv") && err.contains("regel 3"),
+            "{err}"
+        );
         std::fs::remove_file(dir.path().join("vakcodes.csv")).unwrap();
         std::fs::write(dir.path().join("administraties.csv"), "oin,naam,brin\n").unwrap();
         let err = Reference::load(dir.path()).unwrap_err().to_string();

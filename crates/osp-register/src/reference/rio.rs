@@ -115,7 +115,10 @@ pub fn load(dir: &Path, r: &mut Reference) -> Result<(), ReferenceError> {
                 naam: rij.naam,
                 sector: rij.sector,
                 bekostigd,
-                geldigheid: Geldigheid { vanaf: rij.geldig_vanaf, tot: rij.geldig_tot },
+                geldigheid: Geldigheid {
+                    vanaf: rij.geldig_vanaf,
+                    tot: rij.geldig_tot,
+                },
             },
         );
     }
@@ -130,7 +133,10 @@ pub fn load(dir: &Path, r: &mut Reference) -> Result<(), ReferenceError> {
                 vestiging: rij.vestiging,
                 brin: rij.brin,
                 naam: rij.naam,
-                geldigheid: Geldigheid { vanaf: rij.geldig_vanaf, tot: rij.geldig_tot },
+                geldigheid: Geldigheid {
+                    vanaf: rij.geldig_vanaf,
+                    tot: rij.geldig_tot,
+                },
             },
         );
     }
@@ -145,14 +151,21 @@ pub fn load(dir: &Path, r: &mut Reference) -> Result<(), ReferenceError> {
                 onderwijsaanbieder: rij.onderwijsaanbieder,
                 brin: rij.brin,
                 naam: rij.naam,
-                geldigheid: Geldigheid { vanaf: rij.geldig_vanaf, tot: rij.geldig_tot },
+                geldigheid: Geldigheid {
+                    vanaf: rij.geldig_vanaf,
+                    tot: rij.geldig_tot,
+                },
             },
         );
     }
     let pad = dir.join("onderwijslocaties.csv");
     for (regel, rij) in csvload::rows::<LocatieRij>(&pad)? {
         if !r.vestigingen.contains_key(&rij.vestiging) {
-            return Err(inhoud(&pad, regel, format!("onbekende vestiging {}", rij.vestiging)));
+            return Err(inhoud(
+                &pad,
+                regel,
+                format!("onbekende vestiging {}", rij.vestiging),
+            ));
         }
         if !r.onderwijsaanbieders.contains_key(&rij.onderwijsaanbieder) {
             return Err(inhoud(
@@ -168,7 +181,10 @@ pub fn load(dir: &Path, r: &mut Reference) -> Result<(), ReferenceError> {
                 vestiging: rij.vestiging,
                 onderwijsaanbieder: rij.onderwijsaanbieder,
                 naam: rij.naam,
-                geldigheid: Geldigheid { vanaf: rij.geldig_vanaf, tot: rij.geldig_tot },
+                geldigheid: Geldigheid {
+                    vanaf: rij.geldig_vanaf,
+                    tot: rij.geldig_tot,
+                },
             },
         );
     }

@@ -16,12 +16,18 @@ pub struct Klok {
 impl Klok {
     /// A clock with a global pinned date (the CLI's `--today`), or real time when `None`.
     pub fn new(standaard: Option<NaiveDate>) -> Klok {
-        Klok { standaard, per_sandbox: RwLock::new(HashMap::new()) }
+        Klok {
+            standaard,
+            per_sandbox: RwLock::new(HashMap::new()),
+        }
     }
 
     /// Pins (`Some`) or unpins (`None`) the date of one sandbox.
     pub fn zet(&self, sandbox: &str, datum: Option<NaiveDate>) {
-        let mut m = self.per_sandbox.write().unwrap_or_else(PoisonError::into_inner);
+        let mut m = self
+            .per_sandbox
+            .write()
+            .unwrap_or_else(PoisonError::into_inner);
         match datum {
             Some(d) => {
                 m.insert(sandbox.to_string(), d);
@@ -34,13 +40,17 @@ impl Klok {
 
     /// The pinned date of a sandbox, if any (sandbox pin over global default).
     pub fn vastgezet(&self, sandbox: &str) -> Option<NaiveDate> {
-        let m = self.per_sandbox.read().unwrap_or_else(PoisonError::into_inner);
+        let m = self
+            .per_sandbox
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
         m.get(sandbox).copied().or(self.standaard)
     }
 
     /// The register date of a sandbox.
     pub fn vandaag(&self, sandbox: &str) -> NaiveDate {
-        self.vastgezet(sandbox).unwrap_or_else(|| Utc::now().date_naive())
+        self.vastgezet(sandbox)
+            .unwrap_or_else(|| Utc::now().date_naive())
     }
 
     /// The register moment: real time, moved onto the pinned date when one is set, so an

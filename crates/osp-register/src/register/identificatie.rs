@@ -9,7 +9,7 @@ use super::verwerking::Aanleververzoek;
 use super::Register;
 use crate::checkdigit::onderwijsnummer_met_controlecijfer;
 use crate::domain::persoon::naam_sleutel;
-use crate::domain::{Identificatie, Persoon, Pgn, Terugkoppeling, ZonderPgn, Zoekgegevens};
+use crate::domain::{Identificatie, Persoon, Pgn, Terugkoppeling, Zoekgegevens, ZonderPgn};
 use crate::rules::{g01_persoon, Context};
 use crate::service::ServiceError;
 use crate::store::records::{decode, encode, key, prefix};
@@ -49,7 +49,10 @@ impl Register {
     ) -> Result<Terugkoppeling, ServiceError> {
         let sb = v.sandbox;
         let mut f = Vec::new();
-        f.extend(g01_persoon::geboortedatum_in_toekomst(&id.geboortedatum, ctx));
+        f.extend(g01_persoon::geboortedatum_in_toekomst(
+            &id.geboortedatum,
+            ctx,
+        ));
         if let Some(own) = &id.huidig_onderwijsnummer {
             let pgn = Pgn::Onderwijsnummer(own.clone());
             let bekend = self.bekende_persoon(sb, &pgn)?.is_some();
@@ -75,7 +78,11 @@ impl Register {
                         nieuw = Some(p);
                     }
                     [een] => gevonden = Some(een.clone()),
-                    meer => f.extend(g01_persoon::niet_eenduidig(meer.len(), &z.achternaam, &id.geboortedatum)),
+                    meer => f.extend(g01_persoon::niet_eenduidig(
+                        meer.len(),
+                        &z.achternaam,
+                        &id.geboortedatum,
+                    )),
                 }
             }
         }
@@ -86,7 +93,10 @@ impl Register {
         if let Some(p) = nieuw {
             let own = p.pgn.nummer().to_string();
             batch.put(key(sb, "own", &[&own]), encode(&p)?);
-            batch.put(key(sb, "pn", &[&naam_sleutel(&p.achternaam), &own]), Vec::new());
+            batch.put(
+                key(sb, "pn", &[&naam_sleutel(&p.achternaam), &own]),
+                Vec::new(),
+            );
             tracing::info!(sandbox = sb, onderwijsnummer = %own, "onderwijsnummer uitgegeven");
         }
         tk.persoon = gevonden;
@@ -107,8 +117,12 @@ impl Register {
             .filter(|p| p.past_bij(id, z))
             .map(|p| p.pgn.clone())
             .collect();
-        for (k, _) in self.store.scan_prefix(&prefix(sb, "pn", &[&naam_sleutel(&z.achternaam)]))? {
-            let own = String::from_utf8_lossy(k.rsplit(|b| *b == 0).next().unwrap_or_default()).to_string();
+        for (k, _) in self
+            .store
+            .scan_prefix(&prefix(sb, "pn", &[&naam_sleutel(&z.achternaam)]))?
+        {
+            let own = String::from_utf8_lossy(k.rsplit(|b| *b == 0).next().unwrap_or_default())
+                .to_string();
             let pk = key(sb, "own", &[&own]);
             if let Some(bytes) = self.store.get(&pk)? {
                 let p: Persoon = decode(&pk, &bytes)?;
@@ -123,7 +137,12 @@ impl Register {
     }
 
     /// Derives a free onderwijsnummer from the input and builds the person to register.
-    fn nieuw_onderwijsnummer(&self, sb: &str, id: &Identificatie, z: &ZonderPgn) -> Result<Persoon, ServiceError> {
+    fn nieuw_onderwijsnummer(
+        &self,
+        sb: &str,
+        id: &Identificatie,
+        z: &ZonderPgn,
+    ) -> Result<Persoon, ServiceError> {
         let mut basis = startbasis(&invoer(id, z));
         for _ in 0..MAX_POGINGEN {
             if let Some(own) = onderwijsnummer_met_controlecijfer(basis) {
@@ -144,9 +163,15 @@ impl Register {
                     });
                 }
             }
-            basis = if basis >= 99_999_999 { 10_000_000 } else { basis + 1 };
+            basis = if basis >= 99_999_999 {
+                10_000_000
+            } else {
+                basis + 1
+            };
         }
-        Err(ServiceError::Intern("geen vrij onderwijsnummer gevonden".into()))
+        Err(ServiceError::Intern(
+            "geen vrij onderwijsnummer gevonden".into(),
+        ))
     }
 }
 
@@ -168,7 +193,9 @@ mod tests {
                 adres: None,
             }),
         };
-        let Zoekgegevens::ZonderPgn(z) = &id.zoek else { unreachable!() };
+        let Zoekgegevens::ZonderPgn(z) = &id.zoek else {
+            unreachable!()
+        };
         let a = startbasis(&invoer(&id, z));
         assert!((10_000_000..=99_999_999).contains(&a));
         let mut z2 = z.clone();

@@ -14,7 +14,9 @@ pub struct Stripes {
 impl Stripes {
     /// `n` stripes (at least one).
     pub fn new(n: usize) -> Stripes {
-        Stripes { locks: (0..n.max(1)).map(|_| Mutex::new(())).collect() }
+        Stripes {
+            locks: (0..n.max(1)).map(|_| Mutex::new(())).collect(),
+        }
     }
 
     fn index(&self, key: &[u8]) -> usize {
@@ -49,7 +51,11 @@ mod tests {
                     for i in 0..200u32 {
                         let a = (i + t).to_be_bytes();
                         let b = (i * 7).to_be_bytes();
-                        let _g = if t % 2 == 0 { s.lock(&[&a, &b]) } else { s.lock(&[&b, &a]) };
+                        let _g = if t % 2 == 0 {
+                            s.lock(&[&a, &b])
+                        } else {
+                            s.lock(&[&b, &a])
+                        };
                     }
                 })
             })

@@ -5,8 +5,8 @@
 mod clock;
 mod identificatie;
 mod locks;
-pub mod verwerking;
 pub mod vervolg;
+pub mod verwerking;
 
 use std::path::Path;
 use std::sync::{Arc, PoisonError, RwLock};
@@ -18,12 +18,14 @@ use crate::berichten::terugkoppeling::TerugkoppelingModus;
 use crate::domain::{Examenresultaat, Inschrijving, Persoon, Pgn};
 use crate::reference::Reference;
 use crate::service::ServiceError;
-use crate::store::records::{self, decode, encode, key, outbox_part, prefix, OutboxBericht, StandRecord};
+use crate::store::records::{
+    self, decode, encode, key, outbox_part, prefix, OutboxBericht, StandRecord,
+};
 use crate::store::{Batch, SledStore, Store, StoreError};
 
 pub use clock::Klok;
-pub use verwerking::Aanleververzoek;
 pub use vervolg::{Inschrijvingswijziging, NieuwBericht, RegisterLezer, Vervolgberichten};
+pub use verwerking::Aanleververzoek;
 
 /// Settings of the register (from `osp.toml` / CLI flags).
 #[derive(Debug, Clone)]
@@ -140,7 +142,9 @@ pub struct Register {
 
 impl std::fmt::Debug for Register {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Register").field("config", &self.config).finish_non_exhaustive()
+        f.debug_struct("Register")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
     }
 }
 
@@ -155,16 +159,27 @@ fn sandbox_ok(sandbox: &str) -> Result<(), RegisterError> {
 impl Register {
     /// Opens the register on a sled data dir (created if absent). A dir held by another process
     /// fails with [`StoreError::InGebruik`].
-    pub fn open(data_dir: &Path, reference: Reference, config: RegisterConfig) -> Result<Register, RegisterError> {
+    pub fn open(
+        data_dir: &Path,
+        reference: Reference,
+        config: RegisterConfig,
+    ) -> Result<Register, RegisterError> {
         let store = SledStore::open(data_dir)?;
         Ok(Register::with_store(Arc::new(store), reference, config))
     }
 
     /// A register on any [`Store`] (another engine, or a test double).
-    pub fn with_store(store: Arc<dyn Store>, reference: Reference, config: RegisterConfig) -> Register {
+    pub fn with_store(
+        store: Arc<dyn Store>,
+        reference: Reference,
+        config: RegisterConfig,
+    ) -> Register {
         // [outbox] DUO's follow-up producers are on by default (RegisterConfig::vervolgberichten).
         let producenten: Vec<Arc<dyn Vervolgberichten>> = if config.vervolgberichten {
-            vec![Arc::new(crate::berichten::Bewijzen), Arc::new(crate::berichten::Bekostiging)]
+            vec![
+                Arc::new(crate::berichten::Bewijzen),
+                Arc::new(crate::berichten::Bekostiging),
+            ]
         } else {
             Vec::new()
         };
@@ -185,17 +200,26 @@ impl Register {
 
     /// The reference data in use.
     pub fn reference(&self) -> Arc<Reference> {
-        self.reference.read().unwrap_or_else(PoisonError::into_inner).clone()
+        self.reference
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
     }
 
     /// Replaces the reference data (admin API); deliveries in flight finish on the old data.
     pub fn set_reference(&self, reference: Reference) {
-        *self.reference.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(reference);
+        *self
+            .reference
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Arc::new(reference);
     }
 
     /// Registers a follow-up message producer (bekostiging, bewijzen).
     pub fn add_producer(&self, producer: Arc<dyn Vervolgberichten>) {
-        self.producenten.write().unwrap_or_else(PoisonError::into_inner).push(producer);
+        self.producenten
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(producer);
     }
 
     /// Pins (`Some`) or unpins (`None`) the register date of a sandbox.
@@ -241,25 +265,41 @@ impl Register {
     }
 
     /// Every stand of one key, oldest first.
-    pub fn history(&self, sandbox: &str, sleutel: &StandSleutel) -> Result<Historie, RegisterError> {
+    pub fn history(
+        &self,
+        sandbox: &str,
+        sleutel: &StandSleutel,
+    ) -> Result<Historie, RegisterError> {
         sandbox_ok(sandbox)?;
         Ok(match sleutel {
-            StandSleutel::Inschrijving { pgn, brin, inschrijvingvolgnummer } => Historie::Inschrijving(
-                self.lees_alle(&prefix(sandbox, "ih", &[&pgn.opslagsleutel(), brin, inschrijvingvolgnummer]))?,
-            ),
-            StandSleutel::Examenresultaat { pgn, brin, examenresultaatvolgnummer } => {
-                Historie::Examenresultaat(self.lees_alle(&prefix(
-                    sandbox,
-                    "eh",
-                    &[&pgn.opslagsleutel(), brin, examenresultaatvolgnummer],
-                ))?)
-            }
+            StandSleutel::Inschrijving {
+                pgn,
+                brin,
+                inschrijvingvolgnummer,
+            } => Historie::Inschrijving(self.lees_alle(&prefix(
+                sandbox,
+                "ih",
+                &[&pgn.opslagsleutel(), brin, inschrijvingvolgnummer],
+            ))?),
+            StandSleutel::Examenresultaat {
+                pgn,
+                brin,
+                examenresultaatvolgnummer,
+            } => Historie::Examenresultaat(self.lees_alle(&prefix(
+                sandbox,
+                "eh",
+                &[&pgn.opslagsleutel(), brin, examenresultaatvolgnummer],
+            ))?),
         })
     }
 
     /// Appends one outbox message on its own, durably; returns its id. Producers' messages are
     /// appended inside the delivery's batch instead.
-    pub fn outbox_append(&self, sandbox: &str, bericht: NieuwBericht) -> Result<u64, RegisterError> {
+    pub fn outbox_append(
+        &self,
+        sandbox: &str,
+        bericht: NieuwBericht,
+    ) -> Result<u64, RegisterError> {
         sandbox_ok(sandbox)?;
         let mut batch = Batch::default();
         let id = self.outbox_in_batch(sandbox, bericht, &mut batch)?;
@@ -269,7 +309,13 @@ impl Register {
     }
 
     /// Unacknowledged outbox messages of a recipient with id > `after`, oldest first, at most `max`.
-    pub fn outbox_read(&self, sandbox: &str, oin: &str, after: u64, max: usize) -> Result<Vec<OutboxBericht>, RegisterError> {
+    pub fn outbox_read(
+        &self,
+        sandbox: &str,
+        oin: &str,
+        after: u64,
+        max: usize,
+    ) -> Result<Vec<OutboxBericht>, RegisterError> {
         sandbox_ok(sandbox)?;
         let pre = prefix(sandbox, "ob", &[oin]);
         let mut vanaf = pre.clone();
@@ -292,7 +338,12 @@ impl Register {
     }
 
     /// Marks outbox messages of a recipient acknowledged; returns how many were newly acked.
-    pub fn outbox_ack(&self, sandbox: &str, oin: &str, ids: &[u64]) -> Result<usize, RegisterError> {
+    pub fn outbox_ack(
+        &self,
+        sandbox: &str,
+        oin: &str,
+        ids: &[u64],
+    ) -> Result<usize, RegisterError> {
         sandbox_ok(sandbox)?;
         let mut batch = Batch::default();
         for id in ids {
@@ -323,7 +374,12 @@ impl Register {
         Ok(self.store.make_durable()?)
     }
 
-    fn outbox_in_batch(&self, sandbox: &str, bericht: NieuwBericht, batch: &mut Batch) -> Result<u64, StoreError> {
+    fn outbox_in_batch(
+        &self,
+        sandbox: &str,
+        bericht: NieuwBericht,
+        batch: &mut Batch,
+    ) -> Result<u64, StoreError> {
         let id = self.store.next_id()?;
         let record = OutboxBericht {
             id,
@@ -333,7 +389,10 @@ impl Register {
             aangemaakt: self.klok.nu(sandbox),
             bevestigd: false,
         };
-        batch.put(key(sandbox, "ob", &[&record.ontvanger_oin, &outbox_part(id)]), encode(&record)?);
+        batch.put(
+            key(sandbox, "ob", &[&record.ontvanger_oin, &outbox_part(id)]),
+            encode(&record)?,
+        );
         Ok(id)
     }
 
@@ -345,7 +404,11 @@ impl Register {
     }
 
     fn lees_alle<T: serde::de::DeserializeOwned>(&self, pre: &[u8]) -> Result<Vec<T>, StoreError> {
-        self.store.scan_prefix(pre)?.iter().map(|(k, v)| decode(k, v)).collect()
+        self.store
+            .scan_prefix(pre)?
+            .iter()
+            .map(|(k, v)| decode(k, v))
+            .collect()
     }
 
     /// The person behind a number: proef-BRP for a BSN, identificatie records for an OWN.
@@ -358,7 +421,11 @@ impl Register {
 }
 
 impl RegisterLezer for Register {
-    fn inschrijvingen_van(&self, sandbox: &str, pgn: &Pgn) -> Result<Vec<StandRecord<Inschrijving>>, ServiceError> {
+    fn inschrijvingen_van(
+        &self,
+        sandbox: &str,
+        pgn: &Pgn,
+    ) -> Result<Vec<StandRecord<Inschrijving>>, ServiceError> {
         Ok(self.lees_alle(&prefix(sandbox, "i", &[&pgn.opslagsleutel()]))?)
     }
 }

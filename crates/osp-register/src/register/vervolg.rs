@@ -25,7 +25,11 @@ pub struct NieuwBericht {
 /// Deliveries are serialised per person, so what a producer reads is consistent with the change.
 pub trait RegisterLezer {
     /// Every current inschrijving of a person in the sandbox.
-    fn inschrijvingen_van(&self, sandbox: &str, pgn: &Pgn) -> Result<Vec<StandRecord<Inschrijving>>, ServiceError>;
+    fn inschrijvingen_van(
+        &self,
+        sandbox: &str,
+        pgn: &Pgn,
+    ) -> Result<Vec<StandRecord<Inschrijving>>, ServiceError>;
 }
 
 /// What happened to one inschrijving key.

@@ -19,7 +19,10 @@ use crate::domain::{
     Aanlevering, Bedrijfsdocument, Bericht, Ernst, Examenresultaat, Foutmelding, Inschrijving, Pgn,
     Stand, Terugkoppeling, VerwijderingExamenresultaat, VerwijderingInschrijving,
 };
-use crate::rules::{g00_bericht, g01_persoon, g02_inschrijving, g03_verwijdering, g05_examenresultaat, g09_context, Context};
+use crate::rules::{
+    g00_bericht, g01_persoon, g02_inschrijving, g03_verwijdering, g05_examenresultaat, g09_context,
+    Context,
+};
 use crate::service::ServiceError;
 use crate::store::records::{
     self, decode, encode, key, stand_part, Antwoord, Herkomst, StandRecord,
@@ -59,7 +62,9 @@ pub fn operatie_van(bericht: &Bericht) -> Operation {
         Bericht::VerwijderingInschrijving(_) => Operation::AanleverenVerwijderingInschrijvingVO,
         Bericht::Identificatie(_) => Operation::AanleverenIdentificerenPersoonVO,
         Bericht::Examenresultaat(_) => Operation::AanleverenExamenresultaatVO,
-        Bericht::VerwijderingExamenresultaat(_) => Operation::AanleverenVerwijderingExamenresultaatVO,
+        Bericht::VerwijderingExamenresultaat(_) => {
+            Operation::AanleverenVerwijderingExamenresultaatVO
+        }
     }
 }
 
@@ -79,7 +84,10 @@ fn terugkoppeling(kop: &Bedrijfsdocument, mut fouten: Vec<Foutmelding>) -> Terug
 }
 
 /// [`terugkoppeling`] for the sibling operation modules.
-pub(super) fn terugkoppeling_pub(kop: &Bedrijfsdocument, fouten: Vec<Foutmelding>) -> Terugkoppeling {
+pub(super) fn terugkoppeling_pub(
+    kop: &Bedrijfsdocument,
+    fouten: Vec<Foutmelding>,
+) -> Terugkoppeling {
     terugkoppeling(kop, fouten)
 }
 
@@ -122,12 +130,19 @@ impl Register {
         let nu = self.klok.nu(v.sandbox);
         if let Some(bytes) = self.store.get(&id_key)? {
             let vorig: Antwoord = decode(&id_key, &bytes)?;
-            if let Some(f) = g00_bericht::hergebruikte_identificatiecode(kop, &vorig.body_hash, &v.body_hash) {
+            if let Some(f) =
+                g00_bericht::hergebruikte_identificatiecode(kop, &vorig.body_hash, &v.body_hash)
+            {
                 tracing::info!(identificatiecode = %kop.identificatiecode, "0001: identificatiecode hergebruikt");
                 let antwoord = self.antwoord(v, terugkoppeling(kop, vec![f]), nu);
                 // [outbox] async: the 0001 answer is not recorded, but the school must still hear it.
                 let mut batch = Batch::default();
-                if self.terugkoppeling_bericht(v, &antwoord, uuid::Uuid::new_v4().to_string(), &mut batch)? {
+                if self.terugkoppeling_bericht(
+                    v,
+                    &antwoord,
+                    uuid::Uuid::new_v4().to_string(),
+                    &mut batch,
+                )? {
                     self.store.apply(batch)?;
                     self.store.make_durable()?;
                 }
@@ -140,7 +155,9 @@ impl Register {
         let mut batch = Batch::default();
         let tk = match bericht {
             Bericht::Inschrijving(ins) => self.inschrijving(&ctx, v, ins, nu, &mut batch)?,
-            Bericht::VerwijderingInschrijving(w) => self.verwijdering_inschrijving(&ctx, v, w, nu, &mut batch)?,
+            Bericht::VerwijderingInschrijving(w) => {
+                self.verwijdering_inschrijving(&ctx, v, w, nu, &mut batch)?
+            }
             Bericht::Identificatie(id) => self.identificatie(&ctx, v, id, &mut batch)?,
             Bericht::Examenresultaat(er) => self.examenresultaat(&ctx, v, er, nu, &mut batch)?,
             Bericht::VerwijderingExamenresultaat(w) => {
@@ -148,7 +165,9 @@ impl Register {
             }
         };
         if !tk.levering_goedgekeurd && !batch.is_empty() {
-            return Err(ServiceError::Intern("afgekeurde levering zou het register wijzigen".into()));
+            return Err(ServiceError::Intern(
+                "afgekeurde levering zou het register wijzigen".into(),
+            ));
         }
         let antwoord = self.antwoord(v, tk, nu);
         let tk_id = crate::berichten::identificatiecode(
@@ -175,7 +194,9 @@ impl Register {
         identificatiecode: String,
         batch: &mut Batch,
     ) -> Result<bool, ServiceError> {
-        let Some(soort) = crate::berichten::terugkoppeling::soort_voor(operatie_van(&v.aanlevering.bericht)) else {
+        let Some(soort) =
+            crate::berichten::terugkoppeling::soort_voor(operatie_van(&v.aanlevering.bericht))
+        else {
             return Ok(false);
         };
         if !self.config.terugkoppeling.als_bericht() {
@@ -188,12 +209,21 @@ impl Register {
             &v.aanlevering.kop.verzendende_instantie,
             antwoord.response_datum_tijd,
         );
-        let bericht = super::NieuwBericht { ontvanger_oin: v.from_oin.to_string(), soort: soort.naam().to_string(), inhoud };
+        let bericht = super::NieuwBericht {
+            ontvanger_oin: v.from_oin.to_string(),
+            soort: soort.naam().to_string(),
+            inhoud,
+        };
         self.outbox_in_batch(v.sandbox, bericht, batch)?;
         Ok(true)
     }
 
-    fn antwoord(&self, v: &Aanleververzoek<'_>, terugkoppeling: Terugkoppeling, nu: DateTime<Utc>) -> Antwoord {
+    fn antwoord(
+        &self,
+        v: &Aanleververzoek<'_>,
+        terugkoppeling: Terugkoppeling,
+        nu: DateTime<Utc>,
+    ) -> Antwoord {
         Antwoord {
             body_hash: v.body_hash.clone(),
             operatie: operatie_van(&v.aanlevering.bericht).name().to_string(),
@@ -216,9 +246,19 @@ impl Register {
     }
 
     /// Next stand number of a key: one past the last in its history (continues after removal).
-    fn volgend_standnummer(&self, sandbox: &str, soort: &str, delen: &[&str]) -> Result<u32, ServiceError> {
-        let laatste = self.store.last_with_prefix(&records::prefix(sandbox, soort, delen))?;
-        Ok(laatste.and_then(|(k, _)| standnummer_uit_sleutel(&k)).unwrap_or(0) + 1)
+    fn volgend_standnummer(
+        &self,
+        sandbox: &str,
+        soort: &str,
+        delen: &[&str],
+    ) -> Result<u32, ServiceError> {
+        let laatste = self
+            .store
+            .last_with_prefix(&records::prefix(sandbox, soort, delen))?;
+        Ok(laatste
+            .and_then(|(k, _)| standnummer_uit_sleutel(&k))
+            .unwrap_or(0)
+            + 1)
     }
 
     /// Writes a new stand (or a removal when `inhoud` is `None`) of a key into the batch.
@@ -234,7 +274,12 @@ impl Register {
         batch: &mut Batch,
     ) -> Result<Stand, ServiceError> {
         let volgnummer = self.volgend_standnummer(v.sandbox, historie, &delen)?;
-        let record = StandRecord { volgnummer, aanlevermoment: nu, herkomst: Self::herkomst(v), inhoud };
+        let record = StandRecord {
+            volgnummer,
+            aanlevermoment: nu,
+            herkomst: Self::herkomst(v),
+            inhoud,
+        };
         let bytes = encode(&record)?;
         let huidig = key(v.sandbox, soort, &delen);
         if record.inhoud.is_some() {
@@ -243,8 +288,14 @@ impl Register {
             batch.delete(huidig);
         }
         let nr = stand_part(volgnummer);
-        batch.put(key(v.sandbox, historie, &[delen[0], delen[1], delen[2], &nr]), bytes);
-        Ok(Stand { volgnummer, aanlevermoment: nu })
+        batch.put(
+            key(v.sandbox, historie, &[delen[0], delen[1], delen[2], &nr]),
+            bytes,
+        );
+        Ok(Stand {
+            volgnummer,
+            aanlevermoment: nu,
+        })
     }
 
     fn inschrijving(
@@ -256,13 +307,26 @@ impl Register {
         batch: &mut Batch,
     ) -> Result<Terugkoppeling, ServiceError> {
         let pgn = ins.pgn.opslagsleutel();
-        let delen = [pgn.as_str(), ins.brin.as_str(), ins.inschrijvingvolgnummer.as_str()];
+        let delen = [
+            pgn.as_str(),
+            ins.brin.as_str(),
+            ins.inschrijvingvolgnummer.as_str(),
+        ];
         let huidig: Option<StandRecord<Inschrijving>> = self.lees(&key(v.sandbox, "i", &delen))?;
         let persoon = self.bekende_persoon(v.sandbox, &ins.pgn)?;
         let kop = &v.aanlevering.kop;
         let mut f = Vec::new();
-        f.extend(g00_bericht::oudere_stand(kop, huidig.as_ref().map(|h| h.herkomst.datum_tijd_bedrijfsdocument)));
-        f.extend(g01_persoon::controleer_pgn(&ins.pgn, persoon.is_some(), ctx));
+        f.extend(g00_bericht::oudere_stand(
+            kop,
+            huidig
+                .as_ref()
+                .map(|h| h.herkomst.datum_tijd_bedrijfsdocument),
+        ));
+        f.extend(g01_persoon::controleer_pgn(
+            &ins.pgn,
+            persoon.is_some(),
+            ctx,
+        ));
         f.extend(g02_inschrijving::controleer(ins, persoon.as_ref(), ctx));
         f.extend(g09_context::controleer_inschrijving(ins, ctx));
         let mut tk = terugkoppeling(kop, f);
@@ -271,13 +335,17 @@ impl Register {
         }
         tk.stand = Some(self.schrijf_stand(v, "i", "ih", delen, Some(ins), nu, batch)?);
         let oud = huidig.as_ref().and_then(|h| h.inhoud.as_ref());
-        self.vervolg(ctx, Inschrijvingswijziging {
-            sandbox: v.sandbox,
-            oud,
-            nieuw: Some(ins),
-            identificatiecode: &v.aanlevering.kop.identificatiecode,
-            nu,
-        }, batch)?;
+        self.vervolg(
+            ctx,
+            Inschrijvingswijziging {
+                sandbox: v.sandbox,
+                oud,
+                nieuw: Some(ins),
+                identificatiecode: &v.aanlevering.kop.identificatiecode,
+                nu,
+            },
+            batch,
+        )?;
         Ok(tk)
     }
 
@@ -290,11 +358,20 @@ impl Register {
         batch: &mut Batch,
     ) -> Result<Terugkoppeling, ServiceError> {
         let pgn = w.pgn.opslagsleutel();
-        let delen = [pgn.as_str(), w.brin.as_str(), w.inschrijvingvolgnummer.as_str()];
+        let delen = [
+            pgn.as_str(),
+            w.brin.as_str(),
+            w.inschrijvingvolgnummer.as_str(),
+        ];
         let huidig: Option<StandRecord<Inschrijving>> = self.lees(&key(v.sandbox, "i", &delen))?;
         let kop = &v.aanlevering.kop;
         let mut f = Vec::new();
-        f.extend(g00_bericht::oudere_stand(kop, huidig.as_ref().map(|h| h.herkomst.datum_tijd_bedrijfsdocument)));
+        f.extend(g00_bericht::oudere_stand(
+            kop,
+            huidig
+                .as_ref()
+                .map(|h| h.herkomst.datum_tijd_bedrijfsdocument),
+        ));
         f.extend(g01_persoon::controlecijfer(&w.pgn));
         f.extend(g09_context::autorisatie(&w.brin, ctx));
         f.extend(g03_verwijdering::niet_geregistreerd(
@@ -310,13 +387,17 @@ impl Register {
         }
         tk.stand = Some(self.schrijf_stand::<Inschrijving>(v, "i", "ih", delen, None, nu, batch)?);
         let oud = huidig.as_ref().and_then(|h| h.inhoud.as_ref());
-        self.vervolg(ctx, Inschrijvingswijziging {
-            sandbox: v.sandbox,
-            oud,
-            nieuw: None,
-            identificatiecode: &v.aanlevering.kop.identificatiecode,
-            nu,
-        }, batch)?;
+        self.vervolg(
+            ctx,
+            Inschrijvingswijziging {
+                sandbox: v.sandbox,
+                oud,
+                nieuw: None,
+                identificatiecode: &v.aanlevering.kop.identificatiecode,
+                nu,
+            },
+            batch,
+        )?;
         Ok(tk)
     }
 
@@ -329,12 +410,22 @@ impl Register {
         batch: &mut Batch,
     ) -> Result<Terugkoppeling, ServiceError> {
         let pgn = er.pgn.opslagsleutel();
-        let delen = [pgn.as_str(), er.brin.as_str(), er.examenresultaatvolgnummer.as_str()];
-        let huidig: Option<StandRecord<Examenresultaat>> = self.lees(&key(v.sandbox, "e", &delen))?;
+        let delen = [
+            pgn.as_str(),
+            er.brin.as_str(),
+            er.examenresultaatvolgnummer.as_str(),
+        ];
+        let huidig: Option<StandRecord<Examenresultaat>> =
+            self.lees(&key(v.sandbox, "e", &delen))?;
         let bekend = self.bekende_persoon(v.sandbox, &er.pgn)?.is_some();
         let kop = &v.aanlevering.kop;
         let mut f = Vec::new();
-        f.extend(g00_bericht::oudere_stand(kop, huidig.as_ref().map(|h| h.herkomst.datum_tijd_bedrijfsdocument)));
+        f.extend(g00_bericht::oudere_stand(
+            kop,
+            huidig
+                .as_ref()
+                .map(|h| h.herkomst.datum_tijd_bedrijfsdocument),
+        ));
         f.extend(g01_persoon::controleer_pgn(&er.pgn, bekend, ctx));
         f.extend(g05_examenresultaat::controleer(er, ctx));
         f.extend(g09_context::controleer_examenresultaat(er, ctx));
@@ -354,11 +445,21 @@ impl Register {
         batch: &mut Batch,
     ) -> Result<Terugkoppeling, ServiceError> {
         let pgn = w.pgn.opslagsleutel();
-        let delen = [pgn.as_str(), w.brin.as_str(), w.examenresultaatvolgnummer.as_str()];
-        let huidig: Option<StandRecord<Examenresultaat>> = self.lees(&key(v.sandbox, "e", &delen))?;
+        let delen = [
+            pgn.as_str(),
+            w.brin.as_str(),
+            w.examenresultaatvolgnummer.as_str(),
+        ];
+        let huidig: Option<StandRecord<Examenresultaat>> =
+            self.lees(&key(v.sandbox, "e", &delen))?;
         let kop = &v.aanlevering.kop;
         let mut f = Vec::new();
-        f.extend(g00_bericht::oudere_stand(kop, huidig.as_ref().map(|h| h.herkomst.datum_tijd_bedrijfsdocument)));
+        f.extend(g00_bericht::oudere_stand(
+            kop,
+            huidig
+                .as_ref()
+                .map(|h| h.herkomst.datum_tijd_bedrijfsdocument),
+        ));
         f.extend(g01_persoon::controlecijfer(&w.pgn));
         f.extend(g09_context::autorisatie(&w.brin, ctx));
         f.extend(g03_verwijdering::niet_geregistreerd(
@@ -370,14 +471,24 @@ impl Register {
         ));
         let mut tk = terugkoppeling(kop, f);
         if tk.levering_goedgekeurd {
-            tk.stand = Some(self.schrijf_stand::<Examenresultaat>(v, "e", "eh", delen, None, nu, batch)?);
+            tk.stand =
+                Some(self.schrijf_stand::<Examenresultaat>(v, "e", "eh", delen, None, nu, batch)?);
         }
         Ok(tk)
     }
 
     /// Runs the follow-up producers and appends their messages to the delivery's batch.
-    fn vervolg(&self, ctx: &Context<'_>, w: Inschrijvingswijziging<'_>, batch: &mut Batch) -> Result<(), ServiceError> {
-        let producenten = self.producenten.read().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+    fn vervolg(
+        &self,
+        ctx: &Context<'_>,
+        w: Inschrijvingswijziging<'_>,
+        batch: &mut Batch,
+    ) -> Result<(), ServiceError> {
+        let producenten = self
+            .producenten
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone();
         for p in producenten {
             for bericht in p.na_inschrijving(self, w, ctx)? {
                 self.outbox_in_batch(w.sandbox, bericht, batch)?;

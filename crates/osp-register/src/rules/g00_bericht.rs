@@ -6,11 +6,15 @@ use super::Regel;
 use crate::domain::{Bedrijfsdocument, Foutmelding};
 
 /// 0001: same identificatiecode, different body (identical body ⇒ stored answer, no foutmelding).
-pub const R0001: Regel =
-    Regel::afkeuring("0001", "Identificatiecode bedrijfsdocument is al gebruikt voor een ander bericht");
+pub const R0001: Regel = Regel::afkeuring(
+    "0001",
+    "Identificatiecode bedrijfsdocument is al gebruikt voor een ander bericht",
+);
 /// 0002: datumTijdBedrijfsdocument older than that of the stored stand of this key.
-pub const R0002: Regel =
-    Regel::afkeuring("0002", "Bericht bevat een oudere stand dan de geregistreerde stand");
+pub const R0002: Regel = Regel::afkeuring(
+    "0002",
+    "Bericht bevat een oudere stand dan de geregistreerde stand",
+);
 
 /// The rules of this group.
 pub const REGELS: &[Regel] = &[R0001, R0002];
@@ -26,7 +30,10 @@ pub fn hergebruikte_identificatiecode(
 }
 
 /// 0002 when the delivery is older than the stored stand of its key.
-pub fn oudere_stand(kop: &Bedrijfsdocument, opgeslagen: Option<DateTime<Utc>>) -> Option<Foutmelding> {
+pub fn oudere_stand(
+    kop: &Bedrijfsdocument,
+    opgeslagen: Option<DateTime<Utc>>,
+) -> Option<Foutmelding> {
     let opgeslagen = opgeslagen?;
     (kop.datum_tijd < opgeslagen).then(|| {
         R0002.fout(&[(
@@ -57,7 +64,10 @@ mod tests {
         // `identificatiecodeBedrijfsdocument` is 33 characters; osp names the key by its short form.
         assert_eq!(f.sleutelgegevens[0].sleutelnaam, "identificatiecode");
         // A UUID is 36 characters: DUO's shortening keeps 11 + "..." + 11.
-        assert_eq!(f.sleutelgegevens[0].sleutelwaarde, "0d9b7c3e-51...f6a9d1c7b10");
+        assert_eq!(
+            f.sleutelgegevens[0].sleutelwaarde,
+            "0d9b7c3e-51...f6a9d1c7b10"
+        );
         // near miss: identical body
         assert!(hergebruikte_identificatiecode(&kop("2025-09-01T08:00:00Z"), "aa", "aa").is_none());
     }

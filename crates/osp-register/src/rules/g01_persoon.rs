@@ -6,7 +6,8 @@ use crate::checkdigit::{bsn_geldig, onderwijsnummer_geldig};
 use crate::domain::{Foutmelding, Geboortedatum, Pgn};
 
 /// 0101: (9·d1+…+2·d8 − d9) mod 11 ≠ 0, or all zeros.
-pub const R0101: Regel = Regel::afkeuring("0101", "Burgerservicenummer voldoet niet aan de elfproef");
+pub const R0101: Regel =
+    Regel::afkeuring("0101", "Burgerservicenummer voldoet niet aan de elfproef");
 /// 0102: (9·d1+…+2·d8) mod 11 ≠ d9 + 5.
 pub const R0102: Regel = Regel::afkeuring("0102", "Onderwijsnummer voldoet niet aan de proef");
 /// 0103: BSN not in the proef-BRP (strict mode, default).
@@ -46,14 +47,26 @@ pub fn controleer_pgn(pgn: &Pgn, bekend: bool, ctx: &Context<'_>) -> Vec<Foutmel
 }
 
 /// 0105: even the earliest reading of the (possibly incomplete) birth date is after today.
-pub fn geboortedatum_in_toekomst(geboortedatum: &Geboortedatum, ctx: &Context<'_>) -> Option<Foutmelding> {
+pub fn geboortedatum_in_toekomst(
+    geboortedatum: &Geboortedatum,
+    ctx: &Context<'_>,
+) -> Option<Foutmelding> {
     let vroegst = geboortedatum.vroegst_mogelijk()?;
     (vroegst > ctx.vandaag).then(|| R0105.fout(&[("geboorteDatum", &geboortedatum.tekst())]))
 }
 
 /// 0106: more than one known person matches the zonderPGN data.
-pub fn niet_eenduidig(aantal: usize, achternaam: &str, geboortedatum: &Geboortedatum) -> Option<Foutmelding> {
-    (aantal > 1).then(|| R0106.fout(&[("achternaam", achternaam), ("geboorteDatum", &geboortedatum.tekst())]))
+pub fn niet_eenduidig(
+    aantal: usize,
+    achternaam: &str,
+    geboortedatum: &Geboortedatum,
+) -> Option<Foutmelding> {
+    (aantal > 1).then(|| {
+        R0106.fout(&[
+            ("achternaam", achternaam),
+            ("geboorteDatum", &geboortedatum.tekst()),
+        ])
+    })
 }
 
 #[cfg(test)]
@@ -73,24 +86,36 @@ mod tests {
         let f = controleer_pgn(&bsn("999990000"), false, &ctx());
         assert_eq!(codes(&f), ["0101"]);
         assert_eq!(f[0].sleutelgegevens[0].sleutelnaam, "burgerservicenummer");
-        assert_eq!(codes(&controleer_pgn(&bsn("000000000"), false, &ctx())), ["0101"]);
+        assert_eq!(
+            codes(&controleer_pgn(&bsn("000000000"), false, &ctx())),
+            ["0101"]
+        );
         // near miss: valid and known
         assert!(controleer_pgn(&bsn("999990007"), true, &ctx()).is_empty());
     }
 
     #[test]
     fn r0102_own_proef() {
-        assert_eq!(codes(&controleer_pgn(&own("100000005"), false, &ctx())), ["0102"]);
+        assert_eq!(
+            codes(&controleer_pgn(&own("100000005"), false, &ctx())),
+            ["0102"]
+        );
         // near miss: passes the proef and issued
         assert!(controleer_pgn(&own("100000041"), true, &ctx()).is_empty());
     }
 
     #[test]
     fn r0103_bsn_not_in_brp() {
-        assert_eq!(codes(&controleer_pgn(&bsn("999990147"), false, &ctx())), ["0103"]);
+        assert_eq!(
+            codes(&controleer_pgn(&bsn("999990147"), false, &ctx())),
+            ["0103"]
+        );
         // near misses: known; or lenient mode
         assert!(controleer_pgn(&bsn("999990147"), true, &ctx()).is_empty());
-        let lenient = Context { strikte_brp: false, ..ctx() };
+        let lenient = Context {
+            strikte_brp: false,
+            ..ctx()
+        };
         assert!(controleer_pgn(&bsn("999990147"), false, &lenient).is_empty());
     }
 
@@ -105,13 +130,22 @@ mod tests {
     #[test]
     fn r0105_birth_date_in_future() {
         let c = ctx(); // today 2025-09-15
-        let f = geboortedatum_in_toekomst(&Geboortedatum::parse("2025-09-16").unwrap(), &c).unwrap();
+        let f =
+            geboortedatum_in_toekomst(&Geboortedatum::parse("2025-09-16").unwrap(), &c).unwrap();
         assert_eq!(f.foutcode, "0105");
-        assert!(geboortedatum_in_toekomst(&Geboortedatum::parse("2026-00-00").unwrap(), &c).is_some());
+        assert!(
+            geboortedatum_in_toekomst(&Geboortedatum::parse("2026-00-00").unwrap(), &c).is_some()
+        );
         // near misses: today, incomplete month that has begun, unknown year
-        assert!(geboortedatum_in_toekomst(&Geboortedatum::parse("2025-09-15").unwrap(), &c).is_none());
-        assert!(geboortedatum_in_toekomst(&Geboortedatum::parse("2025-09-00").unwrap(), &c).is_none());
-        assert!(geboortedatum_in_toekomst(&Geboortedatum::parse("0000-00-00").unwrap(), &c).is_none());
+        assert!(
+            geboortedatum_in_toekomst(&Geboortedatum::parse("2025-09-15").unwrap(), &c).is_none()
+        );
+        assert!(
+            geboortedatum_in_toekomst(&Geboortedatum::parse("2025-09-00").unwrap(), &c).is_none()
+        );
+        assert!(
+            geboortedatum_in_toekomst(&Geboortedatum::parse("0000-00-00").unwrap(), &c).is_none()
+        );
     }
 
     #[test]

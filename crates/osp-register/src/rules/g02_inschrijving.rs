@@ -11,19 +11,23 @@ use crate::domain::{Foutmelding, Inschrijving, Persoon, Pgn};
 use crate::service::ServiceError;
 
 /// 0201: datumUitschrijving before datumInschrijving.
-pub const R0201: Regel = Regel::afkeuring("0201", "Datum uitschrijving ligt voor datum inschrijving");
+pub const R0201: Regel =
+    Regel::afkeuring("0201", "Datum uitschrijving ligt voor datum inschrijving");
 /// 0202: a period's datumBegin before datumInschrijving or after datumUitschrijving.
 pub const R0202: Regel = Regel::afkeuring("0202", "Periode valt buiten de inschrijving");
 /// 0203: two periods with the same datumBegin (periods are contiguous; each ends the day before
 /// the next begins, so equal begin dates cannot be ordered).
 pub const R0203: Regel = Regel::afkeuring("0203", "Twee perioden hebben dezelfde begindatum");
 /// 0204: the earliest datumBegin differs from datumInschrijving.
-pub const R0204: Regel = Regel::afkeuring("0204", "Eerste periode begint niet op datum inschrijving");
+pub const R0204: Regel =
+    Regel::afkeuring("0204", "Eerste periode begint niet op datum inschrijving");
 /// 0205: leerjaar present and outside 1..6.
 pub const R0205: Regel = Regel::afkeuring("0205", "Leerjaar moet 1 tot en met 6 zijn");
 /// 0206: opleidingcode unknown or not valid on the period's datumBegin (codetabel).
-pub const R0206: Regel =
-    Regel::afkeuring("0206", "Opleidingcode is onbekend of niet geldig op begindatum periode");
+pub const R0206: Regel = Regel::afkeuring(
+    "0206",
+    "Opleidingcode is onbekend of niet geldig op begindatum periode",
+);
 /// 0207: OWN and a period beginning on or after 2025-08-01 without the nieuwkomers indicatie.
 pub const R0207: Regel = Regel::afkeuring(
     "0207",
@@ -32,17 +36,23 @@ pub const R0207: Regel = Regel::afkeuring(
 /// 0208: datumInschrijving before the known birth date.
 pub const R0208: Regel = Regel::afkeuring("0208", "Datum inschrijving ligt voor geboortedatum");
 /// 0210: VAI datumEind before datumBegin.
-pub const R0210: Regel =
-    Regel::afkeuring("0210", "Einddatum verblijf andere instelling ligt voor begindatum");
+pub const R0210: Regel = Regel::afkeuring(
+    "0210",
+    "Einddatum verblijf andere instelling ligt voor begindatum",
+);
 /// 0211: VAI brin not in RIO.
-pub const R0211: Regel = Regel::afkeuring("0211", "Instelling verblijf andere instelling is onbekend");
+pub const R0211: Regel =
+    Regel::afkeuring("0211", "Instelling verblijf andere instelling is onbekend");
 /// 0212: OPP datumEind before datumBegin.
-pub const R0212: Regel =
-    Regel::afkeuring("0212", "Einddatum ontwikkelingsperspectief ligt voor begindatum");
+pub const R0212: Regel = Regel::afkeuring(
+    "0212",
+    "Einddatum ontwikkelingsperspectief ligt voor begindatum",
+);
 
 /// The rules of this group.
-pub const REGELS: &[Regel] =
-    &[R0201, R0202, R0203, R0204, R0205, R0206, R0207, R0208, R0210, R0211, R0212];
+pub const REGELS: &[Regel] = &[
+    R0201, R0202, R0203, R0204, R0205, R0206, R0207, R0208, R0210, R0211, R0212,
+];
 
 /// First day on which a period must carry `indicatieNieuwkomersbekostiging` for an OWN pupil
 /// (seed ch. 3, field added 2025-08-01).
@@ -53,8 +63,15 @@ pub fn nieuwkomers_vanaf() -> NaiveDate {
 /// Waardenlijsten (`experiment/naam`, `verblijfsoort`): an unknown value is a DK0050 fault.
 pub fn waardenlijsten(ins: &Inschrijving, ctx: &Context<'_>) -> Result<(), ServiceError> {
     for p in &ins.perioden {
-        if let Some(x) = p.experimenten.iter().find(|x| !ctx.reference.experimenten.contains(*x)) {
-            return Err(ServiceError::OngeldigeWaarde { element: "naam".into(), waarde: x.clone() });
+        if let Some(x) = p
+            .experimenten
+            .iter()
+            .find(|x| !ctx.reference.experimenten.contains(*x))
+        {
+            return Err(ServiceError::OngeldigeWaarde {
+                element: "naam".into(),
+                waarde: x.clone(),
+            });
         }
     }
     if let Some(v) = ins
@@ -71,14 +88,21 @@ pub fn waardenlijsten(ins: &Inschrijving, ctx: &Context<'_>) -> Result<(), Servi
 }
 
 /// Every group-02 check of an inschrijving. `persoon` is the known person (for 0208).
-pub fn controleer(ins: &Inschrijving, persoon: Option<&Persoon>, ctx: &Context<'_>) -> Vec<Foutmelding> {
+pub fn controleer(
+    ins: &Inschrijving,
+    persoon: Option<&Persoon>,
+    ctx: &Context<'_>,
+) -> Vec<Foutmelding> {
     let mut uit = Vec::new();
     let volg = ins.inschrijvingvolgnummer.as_str();
 
     // 0201
     if let Some(uitschrijving) = ins.datum_uitschrijving {
         if uitschrijving < ins.datum_inschrijving {
-            uit.push(R0201.fout(&[("inschrijvingvolgnummer", volg), ("datumUitschrijving", &d(uitschrijving))]));
+            uit.push(R0201.fout(&[
+                ("inschrijvingvolgnummer", volg),
+                ("datumUitschrijving", &d(uitschrijving)),
+            ]));
         }
     }
     // 0202
@@ -86,7 +110,10 @@ pub fn controleer(ins: &Inschrijving, persoon: Option<&Persoon>, ctx: &Context<'
         let buiten = p.datum_begin < ins.datum_inschrijving
             || ins.datum_uitschrijving.is_some_and(|u| p.datum_begin > u);
         if buiten {
-            uit.push(R0202.fout(&[("inschrijvingvolgnummer", volg), ("datumBegin", &d(p.datum_begin))]));
+            uit.push(R0202.fout(&[
+                ("inschrijvingvolgnummer", volg),
+                ("datumBegin", &d(p.datum_begin)),
+            ]));
         }
     }
     // 0203
@@ -100,7 +127,10 @@ pub fn controleer(ins: &Inschrijving, persoon: Option<&Persoon>, ctx: &Context<'
     // 0204
     if let Some(eerste) = per_datum.keys().next() {
         if *eerste != ins.datum_inschrijving {
-            uit.push(R0204.fout(&[("inschrijvingvolgnummer", volg), ("datumBegin", &d(*eerste))]));
+            uit.push(R0204.fout(&[
+                ("inschrijvingvolgnummer", volg),
+                ("datumBegin", &d(*eerste)),
+            ]));
         }
     }
     for p in ins.perioden_op_datum() {
@@ -206,7 +236,10 @@ pub(crate) mod tests {
 
     fn check(ins: &Inschrijving) -> Vec<String> {
         let p = reference().brp_persoon(ins.pgn.nummer());
-        codes(&controleer(ins, p, &ctx())).into_iter().map(String::from).collect()
+        codes(&controleer(ins, p, &ctx()))
+            .into_iter()
+            .map(String::from)
+            .collect()
     }
 
     #[test]
@@ -297,7 +330,10 @@ pub(crate) mod tests {
     fn r0208_inschrijving_before_birth() {
         let mut i = sanne(); // born 2012-03-14
         i.datum_inschrijving = date("2012-03-13");
-        i.perioden = vec![Periode { datum_begin: date("2012-03-13"), ..sanne().perioden[0].clone() }];
+        i.perioden = vec![Periode {
+            datum_begin: date("2012-03-13"),
+            ..sanne().perioden[0].clone()
+        }];
         assert_eq!(check(&i), ["0208"]);
         i.datum_inschrijving = date("2012-03-14");
         i.perioden[0].datum_begin = date("2012-03-14");
@@ -324,8 +360,10 @@ pub(crate) mod tests {
     #[test]
     fn r0212_ontwikkelingsperspectief() {
         let mut i = sanne();
-        i.ontwikkelingsperspectieven =
-            vec![Ontwikkelingsperspectief { datum_begin: date("2025-01-10"), datum_eind: Some(date("2025-01-01")) }];
+        i.ontwikkelingsperspectieven = vec![Ontwikkelingsperspectief {
+            datum_begin: date("2025-01-10"),
+            datum_eind: Some(date("2025-01-01")),
+        }];
         assert_eq!(check(&i), ["0212"]);
         i.ontwikkelingsperspectieven[0].datum_eind = None;
         assert!(check(&i).is_empty());
@@ -351,7 +389,10 @@ pub(crate) mod tests {
         i.perioden[0].experimenten.push("ONBEKEND".into());
         assert_eq!(
             waardenlijsten(&i, &ctx()),
-            Err(ServiceError::OngeldigeWaarde { element: "naam".into(), waarde: "ONBEKEND".into() })
+            Err(ServiceError::OngeldigeWaarde {
+                element: "naam".into(),
+                waarde: "ONBEKEND".into()
+            })
         );
         let mut j = sanne();
         j.verblijven_andere_instelling = vec![VerblijfAndereInstelling {

@@ -19,7 +19,11 @@ pub fn niet_geregistreerd(
     volgnummer: &str,
 ) -> Option<Foutmelding> {
     (!geregistreerd).then(|| {
-        R0301.fout(&[(pgn.element(), pgn.nummer()), ("brin", brin), (volgnummer_naam, volgnummer)])
+        R0301.fout(&[
+            (pgn.element(), pgn.nummer()),
+            ("brin", brin),
+            (volgnummer_naam, volgnummer),
+        ])
     })
 }
 

@@ -7,13 +7,15 @@ use super::{d, g09_context, Context, Regel};
 use crate::domain::{Examenresultaat, Foutmelding, Niveau, UitslagWaarde, Vak};
 
 /// 0501: onderwijsaanbieder not of the instelling (RIO).
-pub const R0501: Regel = Regel::afkeuring("0501", "Onderwijsaanbieder hoort niet bij de instelling");
+pub const R0501: Regel =
+    Regel::afkeuring("0501", "Onderwijsaanbieder hoort niet bij de instelling");
 /// 0502: datumUitslag after the register date.
 pub const R0502: Regel = Regel::afkeuring("0502", "Datum uitslag ligt in de toekomst");
 /// 0503: any grade outside 10..100.
 pub const R0503: Regel = Regel::afkeuring("0503", "Cijfer moet tussen 10 en 100 liggen");
 /// 0504: cum laude without uitslag GESLAAGD.
-pub const R0504: Regel = Regel::afkeuring("0504", "Cum laude is alleen mogelijk bij uitslag geslaagd");
+pub const R0504: Regel =
+    Regel::afkeuring("0504", "Cum laude is alleen mogelijk bij uitslag geslaagd");
 /// 0505: vakcode not in the codetabel.
 pub const R0505: Regel = Regel::afkeuring("0505", "Vakcode is onbekend");
 /// 0506: the same vakcode twice in one cijferlijst.
@@ -24,12 +26,17 @@ pub const R0551: Regel = Regel::melding(
     "Uitslag geslaagd terwijl het gemiddelde centraal examencijfer onder 5,5 ligt",
 );
 /// 0552: HAVO/VWO geslaagd with a diplomavak eindcijfer below 40.
-pub const R0552: Regel = Regel::melding("0552", "Uitslag geslaagd terwijl een eindcijfer lager dan 4 is");
+pub const R0552: Regel = Regel::melding(
+    "0552",
+    "Uitslag geslaagd terwijl een eindcijfer lager dan 4 is",
+);
 /// 0553: geslaagd with more than one 5, or a 4 and a 5, among rounded diplomavak eindcijfers.
 pub const R0553: Regel = Regel::melding("0553", "Uitslag geslaagd met te veel onvoldoendes");
 
 /// The rules of this group.
-pub const REGELS: &[Regel] = &[R0501, R0502, R0503, R0504, R0505, R0506, R0551, R0552, R0553];
+pub const REGELS: &[Regel] = &[
+    R0501, R0502, R0503, R0504, R0505, R0506, R0551, R0552, R0553,
+];
 
 /// Every group-05 check of an examenresultaat.
 pub fn controleer(er: &Examenresultaat, ctx: &Context<'_>) -> Vec<Foutmelding> {
@@ -58,7 +65,11 @@ pub fn controleer(er: &Examenresultaat, ctx: &Context<'_>) -> Vec<Foutmelding> {
             // 0503
             for (element, cijfer) in cijfers(vak) {
                 if !(10..=100).contains(&cijfer) {
-                    uit.push(R0503.fout(&[kop, ("vakcode", &vak.vakcode), (element, &cijfer.to_string())]));
+                    uit.push(R0503.fout(&[
+                        kop,
+                        ("vakcode", &vak.vakcode),
+                        (element, &cijfer.to_string()),
+                    ]));
                 }
             }
             // 0505
@@ -78,7 +89,11 @@ pub fn controleer(er: &Examenresultaat, ctx: &Context<'_>) -> Vec<Foutmelding> {
             }
         }
         for vakcode in dubbel {
-            uit.push(R0506.fout(&[kop, ("opleidingcode", &lijst.opleidingcode), ("vakcode", vakcode)]));
+            uit.push(R0506.fout(&[
+                kop,
+                ("opleidingcode", &lijst.opleidingcode),
+                ("vakcode", vakcode),
+            ]));
         }
     }
     uit.extend(slaagregeling(er));
@@ -97,10 +112,17 @@ fn cijfers(vak: &Vak) -> Vec<(&'static str, u16)> {
 /// 0551–0553: MELDINGen when a GESLAAGD uitslag contradicts the diplomavak grades.
 fn slaagregeling(er: &Examenresultaat) -> Vec<Foutmelding> {
     let mut uit = Vec::new();
-    let Some(u) = er.uitslag.as_ref().filter(|u| u.uitslag == UitslagWaarde::Geslaagd) else {
+    let Some(u) = er
+        .uitslag
+        .as_ref()
+        .filter(|u| u.uitslag == UitslagWaarde::Geslaagd)
+    else {
         return uit;
     };
-    let kop = ("examenresultaatvolgnummer", er.examenresultaatvolgnummer.as_str());
+    let kop = (
+        "examenresultaatvolgnummer",
+        er.examenresultaatvolgnummer.as_str(),
+    );
     let sleutel = [kop, ("niveau", u.niveau.code()), ("uitslag", "GESLAAGD")];
     let diplomavakken: Vec<&Vak> = er
         .cijferlijsten
@@ -110,7 +132,10 @@ fn slaagregeling(er: &Examenresultaat) -> Vec<Foutmelding> {
         .collect();
 
     // 0551: mean of the best CE grade per diplomavak that has CE grades.
-    if matches!(u.niveau, Niveau::Havo | Niveau::Vwo | Niveau::VmboGl | Niveau::VmboTl) {
+    if matches!(
+        u.niveau,
+        Niveau::Havo | Niveau::Vwo | Niveau::VmboGl | Niveau::VmboTl
+    ) {
         let beste: Vec<u32> = diplomavakken
             .iter()
             .filter_map(|v| v.centraal_examen.iter().map(|c| u32::from(c.cijfer)).max())
@@ -149,7 +174,10 @@ pub(crate) mod tests {
             vakcode: code.into(),
             examendeel: Examendeel::Gemeenschappelijk,
             schoolexamen: Some(eind),
-            centraal_examen: vec![CentraalExamen { tijdvak: 1, cijfer: ce }],
+            centraal_examen: vec![CentraalExamen {
+                tijdvak: 1,
+                cijfer: ce,
+            }],
             eindcijfer: Some(eind),
             beoordeling: None,
             indicatie_diplomavak: true,
@@ -185,7 +213,11 @@ pub(crate) mod tests {
             }),
             cijferlijsten: vec![Cijferlijst {
                 opleidingcode: "3001".into(),
-                vakken: vec![vak("1001", 60, 65), vak("1002", 70, 70), vak("1003", 58, 60)],
+                vakken: vec![
+                    vak("1001", 60, 65),
+                    vak("1002", 70, 70),
+                    vak("1003", 58, 60),
+                ],
                 werkstuk: Some(Werkstuk {
                     volgnummer_resultaat: "PWS".into(),
                     titel: "Onderzoek".into(),
@@ -197,7 +229,10 @@ pub(crate) mod tests {
     }
 
     fn check(er: &Examenresultaat) -> Vec<String> {
-        codes(&controleer(er, &ctx())).into_iter().map(String::from).collect()
+        codes(&controleer(er, &ctx()))
+            .into_iter()
+            .map(String::from)
+            .collect()
     }
 
     #[test]
@@ -290,12 +325,21 @@ pub(crate) mod tests {
     #[test]
     fn r0551_mean_ce_below_55() {
         let mut e = finn();
-        e.cijferlijsten[0].vakken = vec![vak("1001", 50, 65), vak("1002", 55, 70), vak("1003", 55, 60)];
+        e.cijferlijsten[0].vakken = vec![
+            vak("1001", 50, 65),
+            vak("1002", 55, 70),
+            vak("1003", 55, 60),
+        ];
         let f = controleer(&e, &ctx());
         assert_eq!(codes(&f), ["0551"]);
         assert_eq!(f[0].ernst, crate::domain::Ernst::Melding);
         // near miss: best CE counts (a resit of 65 lifts the mean to 58.3)
-        e.cijferlijsten[0].vakken[0].centraal_examen.push(CentraalExamen { tijdvak: 2, cijfer: 65 });
+        e.cijferlijsten[0].vakken[0]
+            .centraal_examen
+            .push(CentraalExamen {
+                tijdvak: 2,
+                cijfer: 65,
+            });
         assert!(check(&e).is_empty());
         // near miss: VMBO_BB is not checked
         let mut b = finn();
@@ -344,13 +388,25 @@ pub(crate) mod tests {
     fn examen_context_rules() {
         let mut e = finn();
         e.vestiging = Some("99BB00".into());
-        assert_eq!(codes(&g09_context::controleer_examenresultaat(&e, &ctx())), ["0903"]);
-        let c = Context { from_oin: "0000000700099BB00000", ..ctx() };
-        assert_eq!(codes(&g09_context::controleer_examenresultaat(&finn(), &c)), ["0901"]);
+        assert_eq!(
+            codes(&g09_context::controleer_examenresultaat(&e, &ctx())),
+            ["0903"]
+        );
+        let c = Context {
+            from_oin: "0000000700099BB00000",
+            ..ctx()
+        };
+        assert_eq!(
+            codes(&g09_context::controleer_examenresultaat(&finn(), &c)),
+            ["0901"]
+        );
         let mut u = finn();
         if let Some(x) = u.uitslag.as_mut() {
             x.datum_uitslag = date("1999-07-01");
         }
-        assert_eq!(codes(&g09_context::controleer_examenresultaat(&u, &ctx())), ["0902"]);
+        assert_eq!(
+            codes(&g09_context::controleer_examenresultaat(&u, &ctx())),
+            ["0902"]
+        );
     }
 }

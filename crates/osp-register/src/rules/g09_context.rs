@@ -7,8 +7,10 @@ use super::{d, Context, Regel};
 use crate::domain::{Examenresultaat, Foutmelding, Inschrijving};
 
 /// 0901: From OIN not authorised for `brin` (administratie → BRIN table).
-pub const R0901: Regel =
-    Regel::afkeuring("0901", "Administratie is niet geautoriseerd voor deze instelling");
+pub const R0901: Regel = Regel::afkeuring(
+    "0901",
+    "Administratie is niet geautoriseerd voor deze instelling",
+);
 /// 0902: BRIN not in RIO or not active on the reference date.
 pub const R0902: Regel = Regel::afkeuring("0902", "Instelling is onbekend of niet actief");
 /// 0903: BRIN6 unknown or its BRIN4 differs from `brin`.
@@ -18,7 +20,8 @@ pub const R0904: Regel = Regel::afkeuring("0904", "Onderwijsaanbieder ontbreekt"
 /// 0905: period without onderwijslocatie.
 pub const R0905: Regel = Regel::afkeuring("0905", "Onderwijslocatie ontbreekt");
 /// 0906: onderwijsaanbieder not of this instelling.
-pub const R0906: Regel = Regel::afkeuring("0906", "Onderwijsaanbieder hoort niet bij de instelling");
+pub const R0906: Regel =
+    Regel::afkeuring("0906", "Onderwijsaanbieder hoort niet bij de instelling");
 /// 0907: onderwijslocatie unknown in RIO.
 pub const R0907: Regel = Regel::afkeuring("0907", "Onderwijslocatie is onbekend");
 
@@ -31,8 +34,16 @@ pub fn autorisatie(brin: &str, ctx: &Context<'_>) -> Option<Foutmelding> {
 }
 
 /// 0902: the instelling must exist and be active on `peildatum`.
-pub fn instelling_actief(brin: &str, peildatum: NaiveDate, ctx: &Context<'_>) -> Option<Foutmelding> {
-    let actief = ctx.reference.instellingen.get(brin).is_some_and(|i| i.geldigheid.geldig_op(peildatum));
+pub fn instelling_actief(
+    brin: &str,
+    peildatum: NaiveDate,
+    ctx: &Context<'_>,
+) -> Option<Foutmelding> {
+    let actief = ctx
+        .reference
+        .instellingen
+        .get(brin)
+        .is_some_and(|i| i.geldigheid.geldig_op(peildatum));
     (!actief).then(|| R0902.fout(&[("brin", brin)]))
 }
 
@@ -43,7 +54,11 @@ pub fn vestiging_van_instelling(
     sleutels: &[(&str, &str)],
     ctx: &Context<'_>,
 ) -> Option<Foutmelding> {
-    let hoort = ctx.reference.vestigingen.get(vestiging).is_some_and(|v| v.brin == brin);
+    let hoort = ctx
+        .reference
+        .vestigingen
+        .get(vestiging)
+        .is_some_and(|v| v.brin == brin);
     (!hoort).then(|| {
         let mut s = sleutels.to_vec();
         s.push(("vestiging", vestiging));
@@ -53,7 +68,10 @@ pub fn vestiging_van_instelling(
 
 /// 0906 (inschrijving) / 0501 (examenresultaat): the aanbieder must exist and belong to `brin`.
 pub fn aanbieder_van_instelling(brin: &str, aanbieder: &str, ctx: &Context<'_>) -> bool {
-    ctx.reference.onderwijsaanbieders.get(aanbieder).is_some_and(|a| a.brin == brin)
+    ctx.reference
+        .onderwijsaanbieders
+        .get(aanbieder)
+        .is_some_and(|a| a.brin == brin)
 }
 
 /// Every group-09 check of an inschrijving (0901, 0902 on datumInschrijving, per period
@@ -65,8 +83,16 @@ pub fn controleer_inschrijving(ins: &Inschrijving, ctx: &Context<'_>) -> Vec<Fou
     let volg = ins.inschrijvingvolgnummer.as_str();
     for p in ins.perioden_op_datum() {
         let begin = d(p.datum_begin);
-        let basis = [("inschrijvingvolgnummer", volg), ("datumBegin", begin.as_str())];
-        uit.extend(vestiging_van_instelling(&ins.brin, &p.vestiging, &basis, ctx));
+        let basis = [
+            ("inschrijvingvolgnummer", volg),
+            ("datumBegin", begin.as_str()),
+        ];
+        uit.extend(vestiging_van_instelling(
+            &ins.brin,
+            &p.vestiging,
+            &basis,
+            ctx,
+        ));
         match &p.onderwijsaanbieder {
             None => uit.push(R0904.fout(&basis)),
             Some(a) if !aanbieder_van_instelling(&ins.brin, a, ctx) => {
@@ -99,7 +125,10 @@ pub fn controleer_examenresultaat(er: &Examenresultaat, ctx: &Context<'_>) -> Ve
     let peildatum = er.uitslag.as_ref().map_or(ctx.vandaag, |u| u.datum_uitslag);
     uit.extend(instelling_actief(&er.brin, peildatum, ctx));
     if let Some(v) = &er.vestiging {
-        let basis = [("examenresultaatvolgnummer", er.examenresultaatvolgnummer.as_str())];
+        let basis = [(
+            "examenresultaatvolgnummer",
+            er.examenresultaatvolgnummer.as_str(),
+        )];
         uit.extend(vestiging_van_instelling(&er.brin, v, &basis, ctx));
     }
     uit
@@ -112,24 +141,36 @@ mod tests {
     use crate::rules::testkit::{codes, ctx, date};
 
     fn check(ins: &Inschrijving, c: &Context<'_>) -> Vec<String> {
-        codes(&controleer_inschrijving(ins, c)).into_iter().map(String::from).collect()
+        codes(&controleer_inschrijving(ins, c))
+            .into_iter()
+            .map(String::from)
+            .collect()
     }
 
     #[test]
     fn valid_context_passes() {
         assert!(check(&sanne(), &ctx()).is_empty());
         // SubOIN of 99AA is authorised too
-        let c = Context { from_oin: "00000004000000099000", ..ctx() };
+        let c = Context {
+            from_oin: "00000004000000099000",
+            ..ctx()
+        };
         assert!(check(&sanne(), &c).is_empty());
     }
 
     #[test]
     fn r0901_administratie_not_authorised() {
-        let c = Context { from_oin: "0000000700099BB00000", ..ctx() };
+        let c = Context {
+            from_oin: "0000000700099BB00000",
+            ..ctx()
+        };
         let f = controleer_inschrijving(&sanne(), &c);
         assert_eq!(codes(&f), ["0901"]);
         assert_eq!(f[0].sleutelgegevens[0].sleutelwaarde, "99AA");
-        let c = Context { from_oin: "00000003123456780000", ..ctx() }; // a vendor is no administratie
+        let c = Context {
+            from_oin: "00000003123456780000",
+            ..ctx()
+        }; // a vendor is no administratie
         assert_eq!(check(&sanne(), &c), ["0901"]);
     }
 

@@ -34,12 +34,20 @@ pub struct Regel {
 impl Regel {
     /// An AFKEURING rule.
     pub const fn afkeuring(code: &'static str, fouttekst: &'static str) -> Regel {
-        Regel { code, ernst: Ernst::Afkeuring, fouttekst }
+        Regel {
+            code,
+            ernst: Ernst::Afkeuring,
+            fouttekst,
+        }
     }
 
     /// A MELDING rule.
     pub const fn melding(code: &'static str, fouttekst: &'static str) -> Regel {
-        Regel { code, ernst: Ernst::Melding, fouttekst }
+        Regel {
+            code,
+            ernst: Ernst::Melding,
+            fouttekst,
+        }
     }
 
     /// The foutmelding this rule produces, with up to five sleutelgegevens.
@@ -48,7 +56,11 @@ impl Regel {
             foutcode: self.code.to_string(),
             fouttekst: self.fouttekst.to_string(),
             ernst: self.ernst,
-            sleutelgegevens: sleutels.iter().take(5).map(|(n, w)| Sleutelgegeven::new(n, w)).collect(),
+            sleutelgegevens: sleutels
+                .iter()
+                .take(5)
+                .map(|(n, w)| Sleutelgegeven::new(n, w))
+                .collect(),
         }
     }
 }
@@ -131,7 +143,11 @@ mod tests {
                 .lines()
                 .find(|l| l.starts_with(&format!("| {} |", r.code)))
                 .unwrap_or_else(|| panic!("{} not in RULES.md", r.code));
-            assert!(rij.contains(&format!("| {} |", r.fouttekst)), "{}: {rij}", r.code);
+            assert!(
+                rij.contains(&format!("| {} |", r.fouttekst)),
+                "{}: {rij}",
+                r.code
+            );
             assert!(r.fouttekst.chars().count() <= 200);
             if rij.contains("| MELDING |") {
                 assert_eq!(r.ernst, Ernst::Melding, "{}", r.code);

@@ -28,8 +28,9 @@ impl SledStore {
     pub fn open(dir: &Path) -> Result<SledStore, StoreError> {
         std::fs::create_dir_all(dir).map_err(engine)?;
         let db = sled::Config::new().path(dir).open().map_err(|e| match &e {
-            sled::Error::Io(io) if io.kind() == std::io::ErrorKind::WouldBlock
-                || io.to_string().contains("lock") =>
+            sled::Error::Io(io)
+                if io.kind() == std::io::ErrorKind::WouldBlock
+                    || io.to_string().contains("lock") =>
             {
                 StoreError::InGebruik(dir.display().to_string())
             }
@@ -85,7 +86,9 @@ impl Store for SledStore {
         limit: usize,
     ) -> Result<Vec<Entry>, StoreError> {
         use std::ops::Bound;
-        let iter = self.db.range::<&[u8], _>((Bound::Excluded(after), Bound::Unbounded));
+        let iter = self
+            .db
+            .range::<&[u8], _>((Bound::Excluded(after), Bound::Unbounded));
         let mut out = Vec::new();
         for item in iter {
             if out.len() >= limit {

@@ -25,7 +25,9 @@ fn contract_prefix(contract: Contract) -> &'static str {
 /// Inschrijving basisschema, *Informatiediensten* contracts their own (SPEC §5a).
 fn kop_ns(contract: Contract) -> (&'static str, &'static str) {
     match contract {
-        Contract::IdentificerenPersoonVO | Contract::OphalenBerichtenVO => ("inf", NS_BASIS_INFORMATIEDIENSTEN),
+        Contract::IdentificerenPersoonVO | Contract::OphalenBerichtenVO => {
+            ("inf", NS_BASIS_INFORMATIEDIENSTEN)
+        }
         Contract::InschrijvingVO | Contract::ExamenresultaatVO => ("bas", NS_BASIS_INSCHRIJVING),
     }
 }
@@ -60,8 +62,22 @@ fn close(out: &mut String, prefix: &str, name: &str) {
 /// Writes the `tk:` children of a terugkoppeling (in XSD sequence order); shared with the
 /// terugkoppeling-as-message of [`crate::berichten::terugkoppeling`].
 pub(crate) fn terugkoppeling(out: &mut String, tk: &Terugkoppeling) {
-    el(out, "tk", "identificatiecodeBedrijfsdocument", &tk.identificatiecode);
-    el(out, "tk", "leveringGoedgekeurd", if tk.levering_goedgekeurd { "true" } else { "false" });
+    el(
+        out,
+        "tk",
+        "identificatiecodeBedrijfsdocument",
+        &tk.identificatiecode,
+    );
+    el(
+        out,
+        "tk",
+        "leveringGoedgekeurd",
+        if tk.levering_goedgekeurd {
+            "true"
+        } else {
+            "false"
+        },
+    );
     for f in &tk.foutmeldingen {
         open(out, "tk", "foutmelding");
         el(out, "tk", "foutcode", &f.foutcode);
@@ -103,10 +119,25 @@ pub fn render(operation: Operation, a: &Antwoord) -> String {
         "<{cp}:{root} xmlns:{cp}=\"{}\" xmlns:{kp}=\"{kns}\" xmlns:tk=\"{NS_TERUGKOPPELING}\">",
         contract.schema_ns()
     ));
-    el(&mut out, kp, "identificatiecodeBedrijfsdocument", &a.response_identificatiecode);
+    el(
+        &mut out,
+        kp,
+        "identificatiecodeBedrijfsdocument",
+        &a.response_identificatiecode,
+    );
     el(&mut out, kp, "verzendendeInstantie", "DUO");
-    el(&mut out, kp, "ontvangendeInstantie", &a.ontvangende_instantie);
-    el(&mut out, kp, "datumTijdBedrijfsdocument", &datum_tijd(&a.response_datum_tijd));
+    el(
+        &mut out,
+        kp,
+        "ontvangendeInstantie",
+        &a.ontvangende_instantie,
+    );
+    el(
+        &mut out,
+        kp,
+        "datumTijdBedrijfsdocument",
+        &datum_tijd(&a.response_datum_tijd),
+    );
     el(&mut out, kp, "ontvangstBevestiging", "J");
     // terugkoppeling.mode `async` answers without it (SPEC §5, §7): it goes to the outbox instead.
     if a.terugkoppeling_in_antwoord {

@@ -58,14 +58,20 @@ pub fn parse(xml: &str) -> Result<Element, WireError> {
                 ..Element::default()
             }),
             Event::Empty(e) => {
-                let el = Element { ns, name: e.local_name().into_inner().to_string(), ..Element::default() };
+                let el = Element {
+                    ns,
+                    name: e.local_name().into_inner().to_string(),
+                    ..Element::default()
+                };
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(el),
                     None => return Ok(el),
                 }
             }
             Event::End(_) => {
-                let el = stack.pop().ok_or_else(|| WireError::Xml("onverwacht eindelement".into()))?;
+                let el = stack
+                    .pop()
+                    .ok_or_else(|| WireError::Xml("onverwacht eindelement".into()))?;
                 match stack.last_mut() {
                     Some(parent) => parent.children.push(el),
                     None => return Ok(el),
@@ -87,7 +93,8 @@ pub fn parse(xml: &str) -> Result<Element, WireError> {
                 } else {
                     entity(&r)
                 };
-                let ch = ch.ok_or_else(|| WireError::Xml(format!("onbekende entiteit &{};", &*r)))?;
+                let ch =
+                    ch.ok_or_else(|| WireError::Xml(format!("onbekende entiteit &{};", &*r)))?;
                 if let Some(top) = stack.last_mut() {
                     top.text.push(ch);
                 }
@@ -117,12 +124,14 @@ impl Element {
 
     /// Trimmed text of a required child.
     pub fn req(&self, name: &str) -> Result<String, WireError> {
-        self.opt(name).ok_or_else(|| WireError::Inhoud(name.into(), "ontbreekt".into()))
+        self.opt(name)
+            .ok_or_else(|| WireError::Inhoud(name.into(), "ontbreekt".into()))
     }
 
     /// A required child element.
     pub fn req_el(&self, name: &str) -> Result<&Element, WireError> {
-        self.child(name).ok_or_else(|| WireError::Inhoud(name.into(), "ontbreekt".into()))
+        self.child(name)
+            .ok_or_else(|| WireError::Inhoud(name.into(), "ontbreekt".into()))
     }
 }
 

@@ -24,7 +24,9 @@ fn datum(el: &Element, name: &str) -> Result<NaiveDate, WireError> {
 
 fn opt_datum(el: &Element, name: &str) -> Result<Option<NaiveDate>, WireError> {
     match el.opt(name) {
-        Some(t) => NaiveDate::parse_from_str(&t, "%Y-%m-%d").map(Some).map_err(|_| waarde(name, &t)),
+        Some(t) => NaiveDate::parse_from_str(&t, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| waarde(name, &t)),
         None => Ok(None),
     }
 }
@@ -51,7 +53,9 @@ fn getal<T: std::str::FromStr>(el: &Element, name: &str) -> Result<T, WireError>
 }
 
 fn opt_getal<T: std::str::FromStr>(el: &Element, name: &str) -> Result<Option<T>, WireError> {
-    el.opt(name).map(|t| t.parse().map_err(|_| waarde(name, &t))).transpose()
+    el.opt(name)
+        .map(|t| t.parse().map_err(|_| waarde(name, &t)))
+        .transpose()
 }
 
 fn kop(root: &Element) -> Result<Bedrijfsdocument, WireError> {
@@ -70,7 +74,12 @@ fn pgn(el: &Element) -> Result<Pgn, WireError> {
     }
     el.opt("onderwijsnummer")
         .map(Pgn::Onderwijsnummer)
-        .ok_or_else(|| WireError::Inhoud("burgerservicenummer|onderwijsnummer".into(), "ontbreekt".into()))
+        .ok_or_else(|| {
+            WireError::Inhoud(
+                "burgerservicenummer|onderwijsnummer".into(),
+                "ontbreekt".into(),
+            )
+        })
 }
 
 fn periode(p: &Element) -> Result<Periode, WireError> {
@@ -86,7 +95,10 @@ fn periode(p: &Element) -> Result<Periode, WireError> {
         vestiging: p.req("vestiging")?,
         leerjaar: opt_getal(p, "leerjaar")?,
         indicatie_bekostigbaar: req_bool(p, "indicatieBekostigbaar")?,
-        experimenten: p.all("experiment").map(|x| x.req("naam")).collect::<Result<_, _>>()?,
+        experimenten: p
+            .all("experiment")
+            .map(|x| x.req("naam"))
+            .collect::<Result<_, _>>()?,
         indicatie_nieuwkomersbekostiging: opt_bool(p, "indicatieNieuwkomersbekostiging")?,
     })
 }
@@ -98,7 +110,10 @@ fn inschrijving(r: &Element) -> Result<Inschrijving, WireError> {
         inschrijvingvolgnummer: r.req("inschrijvingvolgnummer")?,
         datum_inschrijving: datum(r, "datumInschrijving")?,
         datum_uitschrijving: opt_datum(r, "datumUitschrijving")?,
-        perioden: r.all("inschrijvingPeriodeVO").map(periode).collect::<Result<_, _>>()?,
+        perioden: r
+            .all("inschrijvingPeriodeVO")
+            .map(periode)
+            .collect::<Result<_, _>>()?,
         ontwikkelingsperspectieven: r
             .all("ontwikkelingsperspectief")
             .map(|o| {
@@ -135,10 +150,14 @@ fn adres(z: &Element) -> Option<Adres> {
         });
     }
     z.child("buitenlandsAdres").map(|b| Adres::Buitenlands {
-        adresregels: ["adresregelBuitenland1", "adresregelBuitenland2", "adresregelBuitenland3"]
-            .iter()
-            .filter_map(|n| b.opt(n))
-            .collect(),
+        adresregels: [
+            "adresregelBuitenland1",
+            "adresregelBuitenland2",
+            "adresregelBuitenland3",
+        ]
+        .iter()
+        .filter_map(|n| b.opt(n))
+        .collect(),
         landcode: b.opt("landcode"),
     })
 }
@@ -170,8 +189,14 @@ fn keuze<T>(el: &Element, name: &str, f: impl Fn(&str) -> Option<T>) -> Result<T
     f(&t).ok_or_else(|| waarde(name, &t))
 }
 
-fn opt_keuze<T>(el: &Element, name: &str, f: impl Fn(&str) -> Option<T>) -> Result<Option<T>, WireError> {
-    el.opt(name).map(|t| f(&t).ok_or_else(|| waarde(name, &t))).transpose()
+fn opt_keuze<T>(
+    el: &Element,
+    name: &str,
+    f: impl Fn(&str) -> Option<T>,
+) -> Result<Option<T>, WireError> {
+    el.opt(name)
+        .map(|t| f(&t).ok_or_else(|| waarde(name, &t)))
+        .transpose()
 }
 
 fn beoordeling(t: &str) -> Option<Beoordeling> {
@@ -196,7 +221,12 @@ fn vak(v: &Element) -> Result<Vak, WireError> {
         schoolexamen: opt_getal(v, "schoolexamen")?,
         centraal_examen: v
             .all("centraalExamen")
-            .map(|c| Ok(CentraalExamen { tijdvak: getal(c, "tijdvak")?, cijfer: getal(c, "cijfer")? }))
+            .map(|c| {
+                Ok(CentraalExamen {
+                    tijdvak: getal(c, "tijdvak")?,
+                    cijfer: getal(c, "cijfer")?,
+                })
+            })
             .collect::<Result<_, WireError>>()?,
         eindcijfer: opt_getal(v, "eindcijfer")?,
         beoordeling: opt_keuze(v, "beoordeling", beoordeling)?,
@@ -212,7 +242,12 @@ fn vak(v: &Element) -> Result<Vak, WireError> {
         vervangen_vakcode: v.opt("vervangenVakcode"),
         herkansing: v
             .child("herkansing")
-            .map(|h| Ok::<_, WireError>(Herkansing { examenregime: getal(h, "examenregime")?, tijdvak: getal(h, "tijdvak")? }))
+            .map(|h| {
+                Ok::<_, WireError>(Herkansing {
+                    examenregime: getal(h, "examenregime")?,
+                    tijdvak: getal(h, "tijdvak")?,
+                })
+            })
             .transpose()?,
     })
 }
@@ -286,7 +321,9 @@ pub fn parse_aanlevering(operation: Operation, body: &str) -> Result<Aanlevering
     }
     let kop = kop(&root).map_err(fout)?;
     let bericht = match operation {
-        Operation::AanleverenInschrijvingVO => Bericht::Inschrijving(inschrijving(&root).map_err(fout)?),
+        Operation::AanleverenInschrijvingVO => {
+            Bericht::Inschrijving(inschrijving(&root).map_err(fout)?)
+        }
         Operation::AanleverenVerwijderingInschrijvingVO => {
             Bericht::VerwijderingInschrijving(VerwijderingInschrijving {
                 pgn: pgn(&root).map_err(fout)?,
@@ -294,8 +331,12 @@ pub fn parse_aanlevering(operation: Operation, body: &str) -> Result<Aanlevering
                 inschrijvingvolgnummer: root.req("inschrijvingvolgnummer").map_err(fout)?,
             })
         }
-        Operation::AanleverenIdentificerenPersoonVO => Bericht::Identificatie(identificatie(&root).map_err(fout)?),
-        Operation::AanleverenExamenresultaatVO => Bericht::Examenresultaat(examenresultaat(&root).map_err(fout)?),
+        Operation::AanleverenIdentificerenPersoonVO => {
+            Bericht::Identificatie(identificatie(&root).map_err(fout)?)
+        }
+        Operation::AanleverenExamenresultaatVO => {
+            Bericht::Examenresultaat(examenresultaat(&root).map_err(fout)?)
+        }
         Operation::AanleverenVerwijderingExamenresultaatVO => {
             Bericht::VerwijderingExamenresultaat(VerwijderingExamenresultaat {
                 pgn: pgn(&root).map_err(fout)?,
@@ -304,7 +345,10 @@ pub fn parse_aanlevering(operation: Operation, body: &str) -> Result<Aanlevering
             })
         }
         Operation::OphalenBerichtenVO | Operation::BevestigenBerichtenVO => {
-            return Err(ServiceError::Intern(format!("{} is geen aanlevering", operation.name())))
+            return Err(ServiceError::Intern(format!(
+                "{} is geen aanlevering",
+                operation.name()
+            )))
         }
     };
     Ok(Aanlevering { kop, bericht })
@@ -315,32 +359,74 @@ mod tests {
     use super::*;
 
     fn sample(name: &str) -> String {
-        let pad = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/samples").join(name);
+        let pad = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/samples")
+            .join(name);
         std::fs::read_to_string(pad).unwrap()
     }
 
     #[test]
     fn examenresultaat_sample_reads_every_field() {
-        let a = parse_aanlevering(Operation::AanleverenExamenresultaatVO, &sample("aanleverenExamenresultaatVO_Request.xml")).unwrap();
-        assert_eq!(a.kop.identificatiecode, "6f708192-a3b4-4fc0-b132-5d6e7f8091a2");
-        let Bericht::Examenresultaat(e) = a.bericht else { panic!() };
+        let a = parse_aanlevering(
+            Operation::AanleverenExamenresultaatVO,
+            &sample("aanleverenExamenresultaatVO_Request.xml"),
+        )
+        .unwrap();
+        assert_eq!(
+            a.kop.identificatiecode,
+            "6f708192-a3b4-4fc0-b132-5d6e7f8091a2"
+        );
+        let Bericht::Examenresultaat(e) = a.bericht else {
+            panic!()
+        };
         assert_eq!(e.pgn, Pgn::Burgerservicenummer("999990068".into()));
         assert_eq!(e.inschrijvingvolgnummer.as_deref(), Some("2021-0068"));
         assert_eq!(e.indicatie_teruggetrokken, Some(false));
         let u = e.uitslag.unwrap();
-        assert_eq!((u.examenregime, u.niveau, u.uitslag), (2026, Niveau::Havo, UitslagWaarde::Geslaagd));
+        assert_eq!(
+            (u.examenregime, u.niveau, u.uitslag),
+            (2026, Niveau::Havo, UitslagWaarde::Geslaagd)
+        );
         assert_eq!(u.soort_waardedocument, Some(SoortWaardedocument::Diploma));
         let l = &e.cijferlijsten[0];
         assert_eq!(l.vakken.len(), 3);
-        assert_eq!(l.vakken[0].centraal_examen, vec![CentraalExamen { tijdvak: 1, cijfer: 54 }, CentraalExamen { tijdvak: 2, cijfer: 71 }]);
-        assert_eq!(l.vakken[0].herkansing, Some(Herkansing { examenregime: 2026, tijdvak: 2 }));
+        assert_eq!(
+            l.vakken[0].centraal_examen,
+            vec![
+                CentraalExamen {
+                    tijdvak: 1,
+                    cijfer: 54
+                },
+                CentraalExamen {
+                    tijdvak: 2,
+                    cijfer: 71
+                }
+            ]
+        );
+        assert_eq!(
+            l.vakken[0].herkansing,
+            Some(Herkansing {
+                examenregime: 2026,
+                tijdvak: 2
+            })
+        );
         assert_eq!(l.vakken[1].beoordeling, Some(Beoordeling::Voldoende));
         assert_eq!(l.vakken[1].indicatie_inruil, Some(false));
-        assert_eq!(l.vakken[2].reden_niet_deelname, Some(RedenNietDeelname::Vrijstelling));
+        assert_eq!(
+            l.vakken[2].reden_niet_deelname,
+            Some(RedenNietDeelname::Vrijstelling)
+        );
         assert_eq!(l.vakken[2].vervangen_vakcode.as_deref(), Some("1003"));
         assert_eq!(l.vakken[2].examendeel, Examendeel::Profiel);
         let w = l.werkstuk.as_ref().unwrap();
-        assert_eq!((w.titel.as_str(), w.cijfer, w.beoordeling), ("Waterbeheer in Groningen", Some(75), Some(Beoordeling::Goed)));
+        assert_eq!(
+            (w.titel.as_str(), w.cijfer, w.beoordeling),
+            (
+                "Waterbeheer in Groningen",
+                Some(75),
+                Some(Beoordeling::Goed)
+            )
+        );
     }
 
     #[test]
@@ -350,10 +436,21 @@ mod tests {
             &sample("aanleverenIdentificerenPersoonVO_Request.buitenland.xml"),
         )
         .unwrap();
-        let Bericht::Identificatie(i) = a.bericht else { panic!() };
+        let Bericht::Identificatie(i) = a.bericht else {
+            panic!()
+        };
         assert_eq!(i.geslacht, Geslacht::Onbekend);
-        assert_eq!(i.geboortedatum, Geboortedatum { jaar: 0, maand: 0, dag: 0 });
-        let Zoekgegevens::ZonderPgn(z) = i.zoek else { panic!() };
+        assert_eq!(
+            i.geboortedatum,
+            Geboortedatum {
+                jaar: 0,
+                maand: 0,
+                dag: 0
+            }
+        );
+        let Zoekgegevens::ZonderPgn(z) = i.zoek else {
+            panic!()
+        };
         assert_eq!(z.voorvoegsels.as_deref(), Some("van"));
         assert_eq!(
             z.adres,
@@ -367,23 +464,47 @@ mod tests {
             &sample("aanleverenIdentificerenPersoonVO_Request.metPGN.xml"),
         )
         .unwrap();
-        let Bericht::Identificatie(i) = m.bericht else { panic!() };
+        let Bericht::Identificatie(i) = m.bericht else {
+            panic!()
+        };
         assert_eq!(i.huidig_onderwijsnummer.as_deref(), Some("100000041"));
-        assert_eq!(i.zoek, Zoekgegevens::MetPgn(Pgn::Burgerservicenummer("999990019".into())));
+        assert_eq!(
+            i.zoek,
+            Zoekgegevens::MetPgn(Pgn::Burgerservicenummer("999990019".into()))
+        );
     }
 
     #[test]
     fn full_inschrijving_sample_reads_every_field() {
-        let a = parse_aanlevering(Operation::AanleverenInschrijvingVO, &sample("aanleverenInschrijvingVO_Request.full.xml")).unwrap();
+        let a = parse_aanlevering(
+            Operation::AanleverenInschrijvingVO,
+            &sample("aanleverenInschrijvingVO_Request.full.xml"),
+        )
+        .unwrap();
         // +02:00 is normalised to UTC
         assert_eq!(a.kop.datum_tijd.to_rfc3339(), "2025-09-15T07:30:00+00:00");
-        let Bericht::Inschrijving(i) = a.bericht else { panic!() };
+        let Bericht::Inschrijving(i) = a.bericht else {
+            panic!()
+        };
         assert_eq!(i.pgn, Pgn::Onderwijsnummer("100000041".into()));
         assert_eq!(i.datum_uitschrijving, NaiveDate::from_ymd_opt(2026, 7, 31));
         let p = &i.perioden[0];
-        assert_eq!((p.leerjaar, p.indicatie_nieuwkomersbekostiging, p.vestiging.as_str()), (Some(4), Some(false), "99AA01"));
+        assert_eq!(
+            (
+                p.leerjaar,
+                p.indicatie_nieuwkomersbekostiging,
+                p.vestiging.as_str()
+            ),
+            (Some(4), Some(false), "99AA01")
+        );
         assert_eq!(p.onderwijslocatie.as_deref(), Some("100X002"));
-        assert_eq!(i.ontwikkelingsperspectieven[0].datum_eind, NaiveDate::from_ymd_opt(2026, 7, 31));
-        assert_eq!(i.verblijven_andere_instelling[0].vestiging.as_deref(), Some("99VV00"));
+        assert_eq!(
+            i.ontwikkelingsperspectieven[0].datum_eind,
+            NaiveDate::from_ymd_opt(2026, 7, 31)
+        );
+        assert_eq!(
+            i.verblijven_andere_instelling[0].vestiging.as_deref(),
+            Some("99VV00")
+        );
     }
 }

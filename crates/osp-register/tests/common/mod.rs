@@ -24,7 +24,10 @@ pub fn reference() -> Reference {
 /// A register on a fresh temp dir, pinned to 2025-09-15.
 pub fn register() -> (tempfile::TempDir, Arc<Register>) {
     let dir = tempfile::tempdir().unwrap();
-    let cfg = RegisterConfig { today: Some(date("2025-09-15")), ..RegisterConfig::default() };
+    let cfg = RegisterConfig {
+        today: Some(date("2025-09-15")),
+        ..RegisterConfig::default()
+    };
     let r = Register::open(&dir.path().join("data"), reference(), cfg).unwrap();
     (dir, Arc::new(r))
 }
@@ -83,7 +86,10 @@ pub fn try_lever(
     t: &str,
     bericht: Bericht,
 ) -> Result<Antwoord, osp_register::ServiceError> {
-    let aanlevering = Aanlevering { kop: kop(id, t), bericht };
+    let aanlevering = Aanlevering {
+        kop: kop(id, t),
+        bericht,
+    };
     let hash = body_hash(&serde_json::to_vec(&aanlevering).unwrap());
     r.verwerk(&Aanleververzoek {
         sandbox: sb,
@@ -96,7 +102,11 @@ pub fn try_lever(
 }
 
 pub fn codes(a: &Antwoord) -> Vec<String> {
-    a.terugkoppeling.foutmeldingen.iter().map(|f| f.foutcode.clone()).collect()
+    a.terugkoppeling
+        .foutmeldingen
+        .iter()
+        .map(|f| f.foutcode.clone())
+        .collect()
 }
 
 pub fn uuid(n: u32) -> String {

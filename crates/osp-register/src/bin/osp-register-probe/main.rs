@@ -12,7 +12,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use osp_register::register::verwerking::body_hash;
-use osp_register::register::{Inschrijvingswijziging, NieuwBericht, RegisterLezer, Vervolgberichten};
+use osp_register::register::{
+    Inschrijvingswijziging, NieuwBericht, RegisterLezer, Vervolgberichten,
+};
 use osp_register::rules::Context;
 use osp_register::{Aanleververzoek, Reference, Register, RegisterConfig, ServiceError};
 
@@ -34,7 +36,11 @@ impl Vervolgberichten for Spoor {
         Ok(vec![NieuwBericht {
             ontvanger_oin: OIN.into(),
             soort: "spoor".into(),
-            inhoud: stream::outbox_tekst(i.pgn.nummer(), &i.inschrijvingvolgnummer, i.perioden.len()),
+            inhoud: stream::outbox_tekst(
+                i.pgn.nummer(),
+                &i.inschrijvingvolgnummer,
+                i.perioden.len(),
+            ),
         }])
     }
 }

@@ -13,7 +13,9 @@ pub fn stand(bsn: &str, k: u32, n: u32) -> Aanlevering {
     let begin = NaiveDate::from_ymd_opt(2024, 8, 1).unwrap_or_default();
     let perioden = (0..(n % 4) + 1)
         .map(|p| Periode {
-            datum_begin: begin.checked_add_days(Days::new(u64::from(p) * 30)).unwrap_or(begin),
+            datum_begin: begin
+                .checked_add_days(Days::new(u64::from(p) * 30))
+                .unwrap_or(begin),
             onderwijsaanbieder: Some("100A001".into()),
             onderwijslocatie: Some("100X001".into()),
             opleidingcode: "3001".into(),
@@ -57,7 +59,12 @@ pub fn volgnummer(k: u32) -> String {
 
 /// A UUID-shaped identificatiecode unique per (person, key, stand).
 pub fn identificatiecode(bsn: &str, k: u32, n: u32) -> String {
-    format!("{:08}-{:04}-4000-8000-{:012}", bsn.parse::<u64>().unwrap_or(0) % 100_000_000, k, n)
+    format!(
+        "{:08}-{:04}-4000-8000-{:012}",
+        bsn.parse::<u64>().unwrap_or(0) % 100_000_000,
+        k,
+        n
+    )
 }
 
 /// The outbox text the probe's producer writes for a stand with `perioden` periods.
