@@ -93,6 +93,7 @@ fn stages(c: &mut Criterion) {
         response_datum_tijd: chrono::Utc::now(),
         ontvangende_instantie: "99AA".into(),
         terugkoppeling: tk,
+        terugkoppeling_in_antwoord: true,
     };
     g.bench_function("terugkoppeling_render", |b| b.iter(|| osp_register::wire::render(Operation::AanleverenInschrijvingVO, black_box(&antwoord))));
     let rendered = osp_register::wire::render(Operation::AanleverenInschrijvingVO, &antwoord);
