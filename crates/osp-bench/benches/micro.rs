@@ -132,6 +132,7 @@ fn stages(c: &mut Criterion) {
         response_datum_tijd: chrono::Utc::now(),
         ontvangende_instantie: "99AA".into(),
         terugkoppeling: tk,
+        terugkoppeling_in_antwoord: true,
     };
     g.bench_function("terugkoppeling_render", |b| {
         b.iter(|| {
