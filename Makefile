@@ -1,5 +1,8 @@
 # osp — the two commands a newcomer needs are `make run` and `make test`.
 CARGO ?= cargo
+# Where cargo puts binaries (honours CARGO_TARGET_DIR and .cargo/config).
+TARGET_DIR = $(shell $(CARGO) metadata --format-version 1 --no-deps 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["target_directory"])' 2>/dev/null || echo target)
+OSP_BIN = $(TARGET_DIR)/debug/osp
 
 .PHONY: deps run test build bench model fmt clippy
 
@@ -14,9 +17,9 @@ run: deps
 test: deps
 	$(CARGO) test --workspace
 	$(CARGO) build -p osp-cli
-	tests/interop/run.sh
+	OSP=$(OSP_BIN) tests/interop/run.sh
 	@if ls fixtures/scenarios/*/scenario.toml >/dev/null 2>&1; then \
-	  target/debug/osp replay fixtures/scenarios --junit target/replay-junit.xml; fi
+	  $(OSP_BIN) replay fixtures/scenarios --junit $(TARGET_DIR)/replay-junit.xml; fi
 
 build: deps
 	$(CARGO) build --workspace --release
