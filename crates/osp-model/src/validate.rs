@@ -78,6 +78,15 @@ fn init_libxml() {
     INIT.call_once(|| {
         // SAFETY: initialises libxml2's global state; guarded by `Once`.
         unsafe { bindings::xmlInitParser() };
+        // libxml2 2.9 initialises its catalog lazily on the first external load, and two threads
+        // compiling schemas at once can deadlock in that lazy init (seen: both threads parked
+        // in xmlRMutexLock under xmlCatalogResolve). Initialise it here, once, and switch
+        // catalog lookups off: every schema osp loads is embedded, none comes from a catalog.
+        // SAFETY: plain global initialisation calls, guarded by `Once`.
+        unsafe {
+            bindings::xmlInitializeCatalog();
+            bindings::xmlCatalogSetDefaults(bindings::xmlCatalogAllow_XML_CATA_ALLOW_NONE);
+        }
         libxml::io::register_input_callback(
             |url| url.starts_with(EMBEDDED_PREFIX),
             |url| {

@@ -1,0 +1,34 @@
+//! Regression test for a libxml2 start-up race: many threads compiling schemas for the first
+//! time in a fresh process once deadlocked in libxml2's lazy catalog initialisation. This test
+//! binary is its own process, so its threads really are the first users.
+
+use osp_model::{Contract, Validator};
+use std::sync::{Arc, Barrier};
+
+#[test]
+fn many_threads_compile_and_validate_at_once_on_first_use() {
+    let body = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/samples/aanleverenInschrijvingVO_Request.xml"),
+    )
+    .unwrap();
+    let threads = 8;
+    let barrier = Arc::new(Barrier::new(threads));
+    let handles: Vec<_> = (0..threads)
+        .map(|i| {
+            let (barrier, body) = (barrier.clone(), body.clone());
+            std::thread::spawn(move || {
+                barrier.wait();
+                let validator = Validator::new().unwrap();
+                let contract = Contract::ALL[i % Contract::ALL.len()];
+                // Every thread compiles a schema; those for the inschrijving contract validate.
+                let result = validator.validate(Contract::InschrijvingVO, &body);
+                let _ = validator.validate(contract, "<x/>");
+                result
+            })
+        })
+        .collect();
+    for h in handles {
+        assert!(h.join().unwrap().is_ok());
+    }
+}
