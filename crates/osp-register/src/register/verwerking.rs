@@ -261,6 +261,26 @@ impl Register {
             + 1)
     }
 
+    /// The stored stand of a key and the 0002 foutmelding when the delivery is older than it —
+    /// the opening every stand operation shares.
+    fn huidige_stand<T: serde::de::DeserializeOwned>(
+        &self,
+        v: &Aanleververzoek<'_>,
+        soort: &str,
+        delen: &[&str; 3],
+    ) -> Result<(Option<StandRecord<T>>, Vec<Foutmelding>), ServiceError> {
+        let huidig: Option<StandRecord<T>> = self.lees(&key(v.sandbox, soort, delen))?;
+        let f = g00_bericht::oudere_stand(
+            &v.aanlevering.kop,
+            huidig
+                .as_ref()
+                .map(|h| h.herkomst.datum_tijd_bedrijfsdocument),
+        )
+        .into_iter()
+        .collect();
+        Ok((huidig, f))
+    }
+
     /// Writes a new stand (or a removal when `inhoud` is `None`) of a key into the batch.
     #[allow(clippy::too_many_arguments)]
     fn schrijf_stand<T: serde::Serialize>(
@@ -312,16 +332,9 @@ impl Register {
             ins.brin.as_str(),
             ins.inschrijvingvolgnummer.as_str(),
         ];
-        let huidig: Option<StandRecord<Inschrijving>> = self.lees(&key(v.sandbox, "i", &delen))?;
+        let (huidig, mut f) = self.huidige_stand::<Inschrijving>(v, "i", &delen)?;
         let persoon = self.bekende_persoon(v.sandbox, &ins.pgn)?;
         let kop = &v.aanlevering.kop;
-        let mut f = Vec::new();
-        f.extend(g00_bericht::oudere_stand(
-            kop,
-            huidig
-                .as_ref()
-                .map(|h| h.herkomst.datum_tijd_bedrijfsdocument),
-        ));
         f.extend(g01_persoon::controleer_pgn(
             &ins.pgn,
             persoon.is_some(),
@@ -363,15 +376,8 @@ impl Register {
             w.brin.as_str(),
             w.inschrijvingvolgnummer.as_str(),
         ];
-        let huidig: Option<StandRecord<Inschrijving>> = self.lees(&key(v.sandbox, "i", &delen))?;
+        let (huidig, mut f) = self.huidige_stand::<Inschrijving>(v, "i", &delen)?;
         let kop = &v.aanlevering.kop;
-        let mut f = Vec::new();
-        f.extend(g00_bericht::oudere_stand(
-            kop,
-            huidig
-                .as_ref()
-                .map(|h| h.herkomst.datum_tijd_bedrijfsdocument),
-        ));
         f.extend(g01_persoon::controlecijfer(&w.pgn));
         f.extend(g09_context::autorisatie(&w.brin, ctx));
         f.extend(g03_verwijdering::niet_geregistreerd(
@@ -415,17 +421,9 @@ impl Register {
             er.brin.as_str(),
             er.examenresultaatvolgnummer.as_str(),
         ];
-        let huidig: Option<StandRecord<Examenresultaat>> =
-            self.lees(&key(v.sandbox, "e", &delen))?;
+        let (_huidig, mut f) = self.huidige_stand::<Examenresultaat>(v, "e", &delen)?;
         let bekend = self.bekende_persoon(v.sandbox, &er.pgn)?.is_some();
         let kop = &v.aanlevering.kop;
-        let mut f = Vec::new();
-        f.extend(g00_bericht::oudere_stand(
-            kop,
-            huidig
-                .as_ref()
-                .map(|h| h.herkomst.datum_tijd_bedrijfsdocument),
-        ));
         f.extend(g01_persoon::controleer_pgn(&er.pgn, bekend, ctx));
         f.extend(g05_examenresultaat::controleer(er, ctx));
         f.extend(g09_context::controleer_examenresultaat(er, ctx));
@@ -450,16 +448,8 @@ impl Register {
             w.brin.as_str(),
             w.examenresultaatvolgnummer.as_str(),
         ];
-        let huidig: Option<StandRecord<Examenresultaat>> =
-            self.lees(&key(v.sandbox, "e", &delen))?;
+        let (huidig, mut f) = self.huidige_stand::<Examenresultaat>(v, "e", &delen)?;
         let kop = &v.aanlevering.kop;
-        let mut f = Vec::new();
-        f.extend(g00_bericht::oudere_stand(
-            kop,
-            huidig
-                .as_ref()
-                .map(|h| h.herkomst.datum_tijd_bedrijfsdocument),
-        ));
         f.extend(g01_persoon::controlecijfer(&w.pgn));
         f.extend(g09_context::autorisatie(&w.brin, ctx));
         f.extend(g03_verwijdering::niet_geregistreerd(
