@@ -9,7 +9,7 @@ use osp_model::{Contract, Operation};
 use osp_register::domain::{Bericht, Stand, Terugkoppeling};
 use osp_register::rules::{g02_inschrijving, g09_context, Context};
 use osp_register::store::records::Antwoord;
-use osp_register::store::{Batch, SledStore, Store};
+use osp_register::store::{Batch, SledStore, Store, Wacht};
 use osp_register::Reference;
 
 fn body(i: usize) -> String {
@@ -108,14 +108,13 @@ fn stages(c: &mut Criterion) {
     g.bench_function("store_write_apply", |b| {
         b.iter(|| {
             n += 1;
-            store.apply(batch(n)).unwrap()
+            store.commit(batch(n), Wacht::Toegepast).unwrap()
         })
     });
     g.bench_function("store_write_apply_durable", |b| {
         b.iter(|| {
             n += 1;
-            store.apply(batch(n)).unwrap();
-            store.make_durable().unwrap()
+            store.commit(batch(n), Wacht::Duurzaam).unwrap()
         })
     });
 

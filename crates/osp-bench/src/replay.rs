@@ -1,7 +1,7 @@
 //! Replay throughput: a generated corpus of steps (new inschrijvingen and newer stands of earlier
 //! ones) replayed in-process through the path the gateway takes after the envelope — libxml2 XSD
-//! validation of the body (`osp_model::Validator`) and `Service::deliver` on a real, durable
-//! register — one person's steps in order, persons spread over threads.
+//! validation of the body (`osp_model::Validator`) and `Service::deliver` on a real sled
+//! register (the one `osp replay` runs a scenario on: temporary, never fsynced) — one person's steps in order, persons spread over threads.
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -142,7 +142,7 @@ pub fn replay(service: Arc<dyn Service>, stappen: Vec<Stap>, threads: usize) -> 
         goedgekeurd: som.0,
         afgekeurd: som.1,
         fouten: som.2,
-        pad: "osp_model::Validator::validate (libxml2 XSD) + Service::deliver on Register (sled, group commit), in-process",
+        pad: "osp_model::Validator::validate (libxml2 XSD) + Service::deliver on the register osp replay gives a scenario (sled, RegisterConfig::wegwerp: no fsync), in-process",
     }
 }
 

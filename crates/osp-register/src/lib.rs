@@ -33,3 +33,4 @@ pub use register::{
     Aanleververzoek, Historie, PersoonState, Register, RegisterConfig, RegisterError, StandSleutel,
 };
 pub use service::{Delivery, Reply, Service, ServiceError};
+pub use store::Duurzaamheid;

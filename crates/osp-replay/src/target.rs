@@ -153,10 +153,7 @@ fn pinned(scenario: &Scenario) -> Result<Option<chrono::NaiveDate>, String> {
 impl Target for InProcess {
     fn open(&self, scenario: &Scenario) -> Result<Box<dyn Session + '_>, String> {
         let dir = tempfile::tempdir().map_err(|e| e.to_string())?;
-        let config = RegisterConfig {
-            today: pinned(scenario)?,
-            ..RegisterConfig::default()
-        };
+        let config = RegisterConfig::wegwerp(pinned(scenario)?);
         let register = Arc::new(
             Register::open(dir.path(), (*self.reference).clone(), config)
                 .map_err(|e| e.to_string())?,

@@ -21,7 +21,7 @@ use crate::service::ServiceError;
 use crate::store::records::{
     self, decode, encode, key, outbox_part, prefix, OutboxBericht, StandRecord,
 };
-use crate::store::{Batch, SledStore, Store, StoreError};
+use crate::store::{Batch, Duurzaamheid, SledStore, Store, StoreError, Wacht};
 
 pub use clock::Klok;
 pub use vervolg::{Inschrijvingswijziging, NieuwBericht, RegisterLezer, Vervolgberichten};
@@ -41,6 +41,8 @@ pub struct RegisterConfig {
     /// Register DUO's follow-up producers (bewijzen, bekostiging) on open (default true; tests
     /// of the seam itself switch them off).
     pub vervolgberichten: bool,
+    /// Durable answers (`osp serve`), or a throwaway register that never fsyncs (replay).
+    pub duurzaamheid: Duurzaamheid,
 }
 
 impl Default for RegisterConfig {
@@ -51,6 +53,19 @@ impl Default for RegisterConfig {
             lock_stripes: 1024,
             terugkoppeling: TerugkoppelingModus::Sync,
             vervolgberichten: true,
+            duurzaamheid: Duurzaamheid::Schijf,
+        }
+    }
+}
+
+impl RegisterConfig {
+    /// The register `osp replay` gives each scenario: pinned to `today`, in a temporary directory
+    /// that is deleted afterwards, so it never fsyncs ([`Duurzaamheid::Wegwerp`]).
+    pub fn wegwerp(today: Option<NaiveDate>) -> RegisterConfig {
+        RegisterConfig {
+            today,
+            duurzaamheid: Duurzaamheid::Wegwerp,
+            ..RegisterConfig::default()
         }
     }
 }
@@ -164,7 +179,7 @@ impl Register {
         reference: Reference,
         config: RegisterConfig,
     ) -> Result<Register, RegisterError> {
-        let store = SledStore::open(data_dir)?;
+        let store = SledStore::open_with(data_dir, config.duurzaamheid)?;
         Ok(Register::with_store(Arc::new(store), reference, config))
     }
 
@@ -246,8 +261,7 @@ impl Register {
             batch.delete(k);
         }
         let n = batch.ops.len();
-        self.store.apply(batch)?;
-        self.store.make_durable()?;
+        self.store.commit(batch, Wacht::Duurzaam)?;
         tracing::info!(sandbox, records = n, "sandbox gewist");
         Ok(n)
     }
@@ -276,21 +290,39 @@ impl Register {
                 pgn,
                 brin,
                 inschrijvingvolgnummer,
-            } => Historie::Inschrijving(self.lees_alle(&prefix(
+            } => Historie::Inschrijving(self.standen(
                 sandbox,
-                "ih",
-                &[&pgn.opslagsleutel(), brin, inschrijvingvolgnummer],
-            ))?),
+                ("i", "ih"),
+                [&pgn.opslagsleutel(), brin, inschrijvingvolgnummer],
+            )?),
             StandSleutel::Examenresultaat {
                 pgn,
                 brin,
                 examenresultaatvolgnummer,
-            } => Historie::Examenresultaat(self.lees_alle(&prefix(
+            } => Historie::Examenresultaat(self.standen(
                 sandbox,
-                "eh",
-                &[&pgn.opslagsleutel(), brin, examenresultaatvolgnummer],
-            ))?),
+                ("e", "eh"),
+                [&pgn.opslagsleutel(), brin, examenresultaatvolgnummer],
+            )?),
         })
+    }
+
+    /// History rows plus the current stand of one key, each stand number once, oldest first
+    /// (layout in store/records.rs).
+    fn standen<T: serde::de::DeserializeOwned>(
+        &self,
+        sandbox: &str,
+        (soort, historie): (&str, &str),
+        delen: [&str; 3],
+    ) -> Result<Vec<StandRecord<T>>, StoreError> {
+        let mut standen: Vec<StandRecord<T>> =
+            self.lees_alle(&prefix(sandbox, historie, &delen))?;
+        if let Some(huidig) = self.lees::<StandRecord<T>>(&key(sandbox, soort, &delen))? {
+            standen.retain(|s| s.volgnummer != huidig.volgnummer);
+            standen.push(huidig);
+        }
+        standen.sort_by_key(|s| s.volgnummer);
+        Ok(standen)
     }
 
     /// Appends one outbox message on its own, durably; returns its id. Producers' messages are
@@ -303,8 +335,7 @@ impl Register {
         sandbox_ok(sandbox)?;
         let mut batch = Batch::default();
         let id = self.outbox_in_batch(sandbox, bericht, &mut batch)?;
-        self.store.apply(batch)?;
-        self.store.make_durable()?;
+        self.store.commit(batch, Wacht::Duurzaam)?;
         Ok(id)
     }
 
@@ -358,8 +389,7 @@ impl Register {
         }
         let n = batch.ops.len();
         if n > 0 {
-            self.store.apply(batch)?;
-            self.store.make_durable()?;
+            self.store.commit(batch, Wacht::Duurzaam)?;
         }
         Ok(n)
     }

@@ -27,7 +27,7 @@ use crate::service::ServiceError;
 use crate::store::records::{
     self, decode, encode, key, stand_part, Antwoord, Herkomst, StandRecord,
 };
-use crate::store::Batch;
+use crate::store::{Batch, Wacht};
 
 /// Most foutmeldingen one terugkoppeling carries (SPEC §5: [0..99]).
 pub const MAX_FOUTMELDINGEN: usize = 99;
@@ -143,8 +143,7 @@ impl Register {
                     uuid::Uuid::new_v4().to_string(),
                     &mut batch,
                 )? {
-                    self.store.apply(batch)?;
-                    self.store.make_durable()?;
+                    self.store.commit(batch, Wacht::Duurzaam)?;
                 }
                 return Ok(antwoord);
             }
@@ -178,10 +177,12 @@ impl Register {
         );
         let als_bericht = self.terugkoppeling_bericht(v, &antwoord, tk_id, &mut batch)?;
         batch.put(id_key, encode(&antwoord)?);
-        self.store.apply(batch)?;
-        if antwoord.terugkoppeling.levering_goedgekeurd || als_bericht {
-            self.store.make_durable()?;
-        }
+        let wacht = if antwoord.terugkoppeling.levering_goedgekeurd || als_bericht {
+            Wacht::Duurzaam
+        } else {
+            Wacht::Toegepast
+        };
+        self.store.commit(batch, wacht)?;
         Ok(antwoord)
     }
 
@@ -245,13 +246,18 @@ impl Register {
         }
     }
 
-    /// Next stand number of a key: one past the last in its history (continues after removal).
+    /// Next stand number of a key: one past the current stand, or — when the key has none (new, or
+    /// removed) — one past the last in its history (numbers continue after a removal).
     fn volgend_standnummer(
         &self,
         sandbox: &str,
         soort: &str,
         delen: &[&str],
+        huidig: Option<u32>,
     ) -> Result<u32, ServiceError> {
+        if let Some(nr) = huidig {
+            return Ok(nr + 1);
+        }
         let laatste = self
             .store
             .last_with_prefix(&records::prefix(sandbox, soort, delen))?;
@@ -281,19 +287,29 @@ impl Register {
         Ok((huidig, f))
     }
 
-    /// Writes a new stand (or a removal when `inhoud` is `None`) of a key into the batch.
+    /// Writes a new stand (or a removal when `inhoud` is `None`) of a key into the batch: the
+    /// stand it supersedes moves to history, a removal is recorded there (records.rs layout).
     #[allow(clippy::too_many_arguments)]
-    fn schrijf_stand<T: serde::Serialize>(
+    fn schrijf_stand<T: serde::Serialize, U: serde::Serialize>(
         &self,
         v: &Aanleververzoek<'_>,
         soort: &str,
         historie: &str,
         delen: [&str; 3],
+        vorige: Option<&StandRecord<U>>,
         inhoud: Option<T>,
         nu: DateTime<Utc>,
         batch: &mut Batch,
     ) -> Result<Stand, ServiceError> {
-        let volgnummer = self.volgend_standnummer(v.sandbox, historie, &delen)?;
+        let volgnummer =
+            self.volgend_standnummer(v.sandbox, historie, &delen, vorige.map(|h| h.volgnummer))?;
+        let historie_sleutel = |nr: u32| {
+            let nr = stand_part(nr);
+            key(v.sandbox, historie, &[delen[0], delen[1], delen[2], &nr])
+        };
+        if let Some(h) = vorige {
+            batch.put(historie_sleutel(h.volgnummer), encode(h)?);
+        }
         let record = StandRecord {
             volgnummer,
             aanlevermoment: nu,
@@ -303,15 +319,11 @@ impl Register {
         let bytes = encode(&record)?;
         let huidig = key(v.sandbox, soort, &delen);
         if record.inhoud.is_some() {
-            batch.put(huidig, bytes.clone());
+            batch.put(huidig, bytes);
         } else {
             batch.delete(huidig);
+            batch.put(historie_sleutel(volgnummer), bytes);
         }
-        let nr = stand_part(volgnummer);
-        batch.put(
-            key(v.sandbox, historie, &[delen[0], delen[1], delen[2], &nr]),
-            bytes,
-        );
         Ok(Stand {
             volgnummer,
             aanlevermoment: nu,
@@ -346,7 +358,8 @@ impl Register {
         if !tk.levering_goedgekeurd {
             return Ok(tk);
         }
-        tk.stand = Some(self.schrijf_stand(v, "i", "ih", delen, Some(ins), nu, batch)?);
+        tk.stand =
+            Some(self.schrijf_stand(v, "i", "ih", delen, huidig.as_ref(), Some(ins), nu, batch)?);
         let oud = huidig.as_ref().and_then(|h| h.inhoud.as_ref());
         self.vervolg(
             ctx,
@@ -391,7 +404,16 @@ impl Register {
         if !tk.levering_goedgekeurd {
             return Ok(tk);
         }
-        tk.stand = Some(self.schrijf_stand::<Inschrijving>(v, "i", "ih", delen, None, nu, batch)?);
+        tk.stand = Some(self.schrijf_stand::<Inschrijving, _>(
+            v,
+            "i",
+            "ih",
+            delen,
+            huidig.as_ref(),
+            None,
+            nu,
+            batch,
+        )?);
         let oud = huidig.as_ref().and_then(|h| h.inhoud.as_ref());
         self.vervolg(
             ctx,
@@ -421,7 +443,7 @@ impl Register {
             er.brin.as_str(),
             er.examenresultaatvolgnummer.as_str(),
         ];
-        let (_huidig, mut f) = self.huidige_stand::<Examenresultaat>(v, "e", &delen)?;
+        let (huidig, mut f) = self.huidige_stand::<Examenresultaat>(v, "e", &delen)?;
         let bekend = self.bekende_persoon(v.sandbox, &er.pgn)?.is_some();
         let kop = &v.aanlevering.kop;
         f.extend(g01_persoon::controleer_pgn(&er.pgn, bekend, ctx));
@@ -429,7 +451,16 @@ impl Register {
         f.extend(g09_context::controleer_examenresultaat(er, ctx));
         let mut tk = terugkoppeling(kop, f);
         if tk.levering_goedgekeurd {
-            tk.stand = Some(self.schrijf_stand(v, "e", "eh", delen, Some(er), nu, batch)?);
+            tk.stand = Some(self.schrijf_stand(
+                v,
+                "e",
+                "eh",
+                delen,
+                huidig.as_ref(),
+                Some(er),
+                nu,
+                batch,
+            )?);
         }
         Ok(tk)
     }
@@ -461,8 +492,16 @@ impl Register {
         ));
         let mut tk = terugkoppeling(kop, f);
         if tk.levering_goedgekeurd {
-            tk.stand =
-                Some(self.schrijf_stand::<Examenresultaat>(v, "e", "eh", delen, None, nu, batch)?);
+            tk.stand = Some(self.schrijf_stand::<Examenresultaat, _>(
+                v,
+                "e",
+                "eh",
+                delen,
+                huidig.as_ref(),
+                None,
+                nu,
+                batch,
+            )?);
         }
         Ok(tk)
     }

@@ -1,13 +1,13 @@
 //! Storage behind a small byte-level trait (STACK.md: keep the engine replaceable). The register's
 //! typed records and key layout live in [`records`]; the sled engine in [`sled_store`]; the group
-//! commit that makes acknowledged writes durable in [`group_commit`].
+//! commit that makes acknowledged writes durable in [`committer`].
 
-pub mod group_commit;
+pub mod committer;
 pub mod records;
 pub mod sled_store;
 
-pub use group_commit::GroupCommit;
-pub use sled_store::SledStore;
+pub use committer::Wacht;
+pub use sled_store::{Duurzaamheid, SledStore};
 
 /// Storage failures; the register maps them to `ServiceError::Onbeschikbaar`/`Intern`.
 #[derive(Debug, thiserror::Error)]
@@ -70,11 +70,13 @@ pub trait Store: Send + Sync + 'static {
     ) -> Result<Vec<Entry>, StoreError>;
     /// The last entry (in key order) with `prefix`.
     fn last_with_prefix(&self, prefix: &[u8]) -> Result<Option<Entry>, StoreError>;
-    /// Applies a batch atomically (not yet durable).
-    fn apply(&self, batch: Batch) -> Result<(), StoreError>;
-    /// Returns once every batch applied before the call is durable on disk. Concurrent callers
-    /// share one flush (group commit).
-    fn make_durable(&self) -> Result<(), StoreError>;
+    /// Applies a batch atomically and returns once it is applied or, with [`Wacht::Duurzaam`],
+    /// durable on disk. Concurrent callers share one flush (group commit).
+    fn commit(&self, batch: Batch, wacht: Wacht) -> Result<(), StoreError>;
+    /// Returns once every batch applied before the call is durable on disk.
+    fn make_durable(&self) -> Result<(), StoreError> {
+        self.commit(Batch::default(), Wacht::Duurzaam)
+    }
     /// An increasing id ≥ 1 that never repeats, also across restarts (outbox order).
     fn next_id(&self) -> Result<u64, StoreError>;
     /// Number of physical flushes so far (to observe group commit).

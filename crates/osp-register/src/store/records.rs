@@ -5,13 +5,18 @@
 //! | kind | key parts | value |
 //! |---|---|---|
 //! | `i`  | pgn, brin, inschrijvingvolgnummer | current [`StandRecord<Inschrijving>`] |
-//! | `ih` | pgn, brin, inschrijvingvolgnummer, stand nr (10 digits) | every stand, incl. removals |
+//! | `ih` | pgn, brin, inschrijvingvolgnummer, stand nr (10 digits) | superseded stands and removals |
 //! | `e`  | pgn, brin, examenresultaatvolgnummer | current [`StandRecord<Examenresultaat>`] |
-//! | `eh` | pgn, brin, examenresultaatvolgnummer, stand nr | every stand |
+//! | `eh` | pgn, brin, examenresultaatvolgnummer, stand nr | superseded stands and removals |
 //! | `own`| onderwijsnummer | [`Persoon`] registered by identificatie |
 //! | `pn` | normalised achternaam, onderwijsnummer | empty: identificatie search index |
 //! | `id` | identificatiecodeBedrijfsdocument | [`Antwoord`] (idempotency) |
 //! | `ob` | recipient OIN, outbox id (20 digits) | [`OutboxBericht`] |
+//!
+//! A key's history is its `ih`/`eh` rows plus the current stand: the current stand is stored once
+//! and moves to history when a newer stand or a removal supersedes it (data dirs of osp before
+//! this layout also hold the current stand in history; readers take each stand number once).
+//! Values are [`encode`]d binary records.
 
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
@@ -60,17 +65,31 @@ pub fn outbox_part(id: u64) -> String {
     format!("{id:020}")
 }
 
-/// Encodes a record (JSON: small, readable when debugging a data dir).
+/// First byte of a binary record. JSON (the format before it) never starts with it, so data dirs
+/// written by an older osp stay readable.
+const BINAIR: u8 = 0x01;
+
+/// Encodes a record: [`BINAIR`] + postcard. Binary, not JSON: the profile of the full pipeline
+/// showed JSON encoding, its escaped XML and the larger values sled copies on every node rewrite
+/// among the largest costs, and JSON doubled the disk bytes per stand (issue 7). The admin API
+/// renders records as JSON for reading.
 pub fn encode<T: Serialize>(t: &T) -> Result<Vec<u8>, StoreError> {
-    serde_json::to_vec(t).map_err(|e| StoreError::Engine(format!("encode: {e}")))
+    let mut out = Vec::with_capacity(256);
+    out.push(BINAIR);
+    postcard::to_io(t, &mut out).map_err(|e| StoreError::Engine(format!("encode: {e}")))?;
+    Ok(out)
 }
 
-/// Decodes a record, naming the key on failure.
+/// Decodes a record (binary, or JSON from an older osp), naming the key on failure.
 pub fn decode<T: DeserializeOwned>(key: &[u8], bytes: &[u8]) -> Result<T, StoreError> {
-    serde_json::from_slice(bytes).map_err(|e| StoreError::Decodeer {
+    let fout = |melding: String| StoreError::Decodeer {
         sleutel: String::from_utf8_lossy(key).replace('\0', "/"),
-        melding: e.to_string(),
-    })
+        melding,
+    };
+    match bytes.split_first() {
+        Some((&BINAIR, rest)) => postcard::from_bytes(rest).map_err(|e| fout(e.to_string())),
+        _ => serde_json::from_slice(bytes).map_err(|e| fout(e.to_string())),
+    }
 }
 
 /// Who delivered a stand and when: kept with every stand in history (SPEC §6).
@@ -170,5 +189,31 @@ mod tests {
         assert!(a.starts_with(&prefix("sb", "i", &["B1"])));
         assert!(!key("sb2", "i", &[]).starts_with(&sandbox_prefix("sb")));
         assert!(stand_part(2) < stand_part(10));
+    }
+
+    #[test]
+    fn records_round_trip_binary_and_legacy_json_stays_readable() {
+        let herkomst = Herkomst {
+            identificatiecode: "id-1".into(),
+            datum_tijd_bedrijfsdocument: "2025-09-15T07:30:00Z".parse().unwrap(),
+            certificaat_oin: "0000000700099AA00000".into(),
+            from_oin: "0000000700099AA00000".into(),
+            message_id: "urn:uuid:1".into(),
+        };
+        let record = StandRecord {
+            volgnummer: 3,
+            aanlevermoment: "2025-09-15T07:30:01.123456Z".parse().unwrap(),
+            herkomst,
+            inhoud: Some("inhoud met <xml> & \"tekst\"".to_string()),
+        };
+        let bin = encode(&record).unwrap();
+        assert_eq!(bin[0], BINAIR);
+        let json = serde_json::to_vec(&record).unwrap();
+        assert!(bin.len() < json.len());
+        let k = key("sb", "i", &["x"]);
+        assert_eq!(decode::<StandRecord<String>>(&k, &bin).unwrap(), record);
+        assert_eq!(decode::<StandRecord<String>>(&k, &json).unwrap(), record);
+        let err = decode::<StandRecord<String>>(&k, &bin[..bin.len() / 2]).unwrap_err();
+        assert!(err.to_string().contains("sb/i/x"), "{err}");
     }
 }
