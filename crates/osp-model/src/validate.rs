@@ -16,10 +16,10 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::ffi::{c_char, c_int, c_void, CStr};
-use std::sync::Once;
+use std::sync::{Mutex, Once};
 
 use libxml::bindings;
-use libxml::schemas::{SchemaParserContext, SchemaValidationContext};
+use libxml::schemas::SchemaParserContext;
 
 use crate::contracts::{Contract, SOAP11_NS};
 use crate::files::{xsd, XSD_FILES};
@@ -63,9 +63,31 @@ pub struct Validator {
     _private: (),
 }
 
-/// One compiled schema with its validation context, owned by one thread.
+/// A compiled schema shared by every thread. Compiling the contract schemas took tens of
+/// milliseconds per thread, and the gateway's blocking pool starts threads on demand: every new
+/// thread stalled its first deliveries (the 60–260 ms latency tail of issue 7). libxml2 only
+/// reads a compiled schema while validating; each thread validates with its own context on it.
+struct Gedeeld(*mut bindings::_xmlSchema);
+
+// SAFETY: the schema is written only by `xmlSchemaParse` before it is published, then only read
+// (by validation contexts, one per thread); it is never freed (process lifetime).
+unsafe impl Send for Gedeeld {}
+// SAFETY: as above — concurrent validation contexts only read the compiled schema.
+unsafe impl Sync for Gedeeld {}
+
+/// Schemas compiled so far (a handful; compiled once per process, under this lock).
+static GECOMPILEERD: Mutex<Vec<(&'static str, &'static Gedeeld)>> = Mutex::new(Vec::new());
+
+/// This thread's validation context on a shared schema.
 struct Compiled {
-    ctx: SchemaValidationContext,
+    ctx: *mut bindings::_xmlSchemaValidCtxt,
+}
+
+impl Drop for Compiled {
+    fn drop(&mut self) {
+        // SAFETY: `ctx` came from `xmlSchemaNewValidCtxt`, is owned by this value and freed once.
+        unsafe { bindings::xmlSchemaFreeValidCtxt(self.ctx) }
+    }
 }
 
 thread_local! {
@@ -86,6 +108,8 @@ fn init_libxml() {
         unsafe {
             bindings::xmlInitializeCatalog();
             bindings::xmlCatalogSetDefaults(bindings::xmlCatalogAllow_XML_CATA_ALLOW_NONE);
+            // xmlSchemaParse initialises the built-in types lazily and not thread-safely.
+            bindings::xmlSchemaInitTypes();
         }
         libxml::io::register_input_callback(
             |url| url.starts_with(EMBEDDED_PREFIX),
@@ -98,22 +122,48 @@ fn init_libxml() {
     });
 }
 
-fn compile(file: &'static str) -> Result<Compiled, ValidatorError> {
+/// The process-wide compiled schema of `file`, compiling it on first use.
+fn gedeeld(file: &'static str) -> Result<&'static Gedeeld, ValidatorError> {
+    let mut klaar = GECOMPILEERD
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, g)) = klaar.iter().find(|(f, _)| *f == file) {
+        return Ok(g);
+    }
     init_libxml();
     let url = format!("{EMBEDDED_PREFIX}{file}");
     let mut parser = SchemaParserContext::from_file(&url);
-    match SchemaValidationContext::from_parser(&mut parser) {
-        Ok(ctx) => Ok(Compiled { ctx }),
-        Err(errors) => Err(ValidatorError::Schema {
+    // SAFETY: `parser` is a live parser context; xmlSchemaInitTypes ran in `init_libxml`.
+    let schema = unsafe { bindings::xmlSchemaParse(parser.as_ptr()) };
+    if schema.is_null() {
+        return Err(ValidatorError::Schema {
             file: file.to_string(),
-            reason: errors
+            reason: parser
+                .drain_errors()
                 .first()
                 .and_then(|e| e.message.clone())
                 .unwrap_or_else(|| "unknown error".into())
                 .trim()
                 .to_string(),
-        }),
+        });
     }
+    let g: &'static Gedeeld = Box::leak(Box::new(Gedeeld(schema)));
+    klaar.push((file, g));
+    Ok(g)
+}
+
+/// A validation context for this thread on the shared schema of `file`.
+fn compile(file: &'static str) -> Result<Compiled, ValidatorError> {
+    let schema = gedeeld(file)?;
+    // SAFETY: `schema` is a valid compiled schema for the life of the process.
+    let ctx = unsafe { bindings::xmlSchemaNewValidCtxt(schema.0) };
+    if ctx.is_null() {
+        return Err(ValidatorError::Schema {
+            file: file.to_string(),
+            reason: "no validation context (out of memory)".into(),
+        });
+    }
+    Ok(Compiled { ctx })
 }
 
 /// Which embedded schema a call validates against.
@@ -244,7 +294,7 @@ impl Validator {
             }
         }
         let outcome = self.with_schema(file, |compiled| {
-            let vctxt = compiled.ctx.as_ptr();
+            let vctxt = compiled.ctx;
             // SAFETY: `vctxt` belongs to this thread's cache; `collector` outlives the call and
             // the handler is detached again before it is dropped.
             unsafe {

@@ -32,3 +32,45 @@ fn many_threads_compile_and_validate_at_once_on_first_use() {
         assert!(h.join().unwrap().is_ok());
     }
 }
+
+/// Threads validating at once on the one shared compiled schema judge every document as a single
+/// thread does (the schema is only read; each thread has its own validation context).
+#[test]
+fn threads_sharing_one_compiled_schema_judge_like_one_thread() {
+    let body = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/samples/aanleverenInschrijvingVO_Request.xml"),
+    )
+    .unwrap();
+    let datum = body
+        .find("<bas:datumInschrijving>")
+        .expect("sample has datumInschrijving");
+    let mut fout = body.clone();
+    fout.replace_range(
+        datum..datum + "<bas:datumInschrijving>".len() + 10,
+        "<bas:datumInschrijving>2025-13-45",
+    );
+    let validator = Validator::new().unwrap();
+    assert!(validator.validate(Contract::InschrijvingVO, &body).is_ok());
+    let verwacht = validator
+        .validate(Contract::InschrijvingVO, &fout)
+        .unwrap_err();
+    let handles: Vec<_> = (0..4)
+        .map(|_| {
+            let (body, fout, verwacht) = (body.clone(), fout.clone(), verwacht.clone());
+            std::thread::spawn(move || {
+                let v = Validator::new().unwrap();
+                for _ in 0..200 {
+                    assert!(v.validate(Contract::InschrijvingVO, &body).is_ok());
+                    assert_eq!(
+                        v.validate(Contract::InschrijvingVO, &fout).unwrap_err(),
+                        verwacht
+                    );
+                }
+            })
+        })
+        .collect();
+    for h in handles {
+        h.join().unwrap();
+    }
+}

@@ -16,6 +16,23 @@ use super::{Batch, Entry, Store, StoreError, Wacht};
 /// persons being delivered now — is far smaller, and misses are served from the OS page cache.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
+/// zstd level of sled's log compression. Compressed, a stand costs ≈1.1 KB of disk instead of
+/// ≈5.7 KB (sled's ≈2× space amplification over the stand, its idempotency record and two
+/// bekostigingsberichten of XML), for about half the bulk-load rate (issue 7: 9.4k → 4.3k/s).
+const COMPRESSION_FACTOR: i32 = 1;
+
+/// Whether to open `dir` compressed: yes, unless it holds a register written uncompressed by an
+/// older osp (sled refuses to open a data dir with the other setting).
+fn comprimeren(dir: &Path) -> bool {
+    // sled's conf is `key: value` lines followed by a binary checksum.
+    match std::fs::read(dir.join("conf")) {
+        Ok(conf) => !String::from_utf8_lossy(&conf)
+            .lines()
+            .any(|l| l.trim() == "use_compression: false"),
+        Err(_) => true,
+    }
+}
+
 /// The sled-backed [`Store`].
 #[derive(Debug)]
 pub struct SledStore {
@@ -84,7 +101,11 @@ impl SledStore {
     /// [`SledStore::open`] with a chosen [`Duurzaamheid`].
     pub fn open_with(dir: &Path, duurzaamheid: Duurzaamheid) -> Result<SledStore, StoreError> {
         std::fs::create_dir_all(dir).map_err(engine)?;
-        let mut config = sled::Config::new().path(dir).cache_capacity(CACHE_BYTES);
+        let mut config = sled::Config::new()
+            .path(dir)
+            .cache_capacity(CACHE_BYTES)
+            .use_compression(comprimeren(dir))
+            .compression_factor(COMPRESSION_FACTOR);
         if duurzaamheid == Duurzaamheid::Wegwerp {
             config = config.flush_every_ms(None);
         }
@@ -224,6 +245,22 @@ mod tests {
         let s = SledStore::open(dir.path()).unwrap();
         assert_eq!(s.get(b"a\0x\x001").unwrap().as_deref(), Some(&b"1"[..]));
         assert_eq!(s.get(b"a\0y").unwrap(), None);
+    }
+
+    #[test]
+    fn an_uncompressed_data_dir_of_an_older_osp_still_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        {
+            let db = sled::Config::new().path(dir.path()).open().unwrap();
+            db.insert(b"oud", b"1").unwrap();
+            db.flush().unwrap();
+        }
+        assert!(!comprimeren(dir.path()));
+        let s = SledStore::open(dir.path()).unwrap();
+        assert_eq!(s.get(b"oud").unwrap().as_deref(), Some(&b"1"[..]));
+        let nieuw = tempfile::tempdir().unwrap();
+        drop(SledStore::open(nieuw.path()).unwrap());
+        assert!(comprimeren(nieuw.path()));
     }
 
     #[test]
