@@ -176,6 +176,8 @@ pub fn schrijf(dir: &Path, uit: &Path) -> Result<(), String> {
     let scale = lees(dir, "scale.json");
     let leeg = lees(dir, "startup-leeg.json");
     let vol = lees(dir, "startup-vol.json");
+    let herstart = lees(dir, "startup-herstart.json");
+    let start_herstart = herstart.as_ref().and_then(|v| getal(v, &["startup_ms"]));
     let half_p99 = ka
         .get("osp-half")
         .and_then(|v| getal(v, &["latentie_ms", "p99"]));
@@ -241,16 +243,21 @@ pub fn schrijf(dir: &Path, uit: &Path) -> Result<(), String> {
         fmt(replay_rate, 0),
         houdt(replay_rate.map(|r| r >= 5000.0))
     );
-    let _ = writeln!(
-        md,
-        "| start-up ≤ 500 ms with 1M stored{schaal} | {} ms | {} |",
-        fmt(start_vol, 0),
-        if volledig {
-            houdt(start_vol.map(|s| s <= 500.0))
-        } else {
-            "see extrapolation"
-        }
-    );
+    for (wanneer, ms) in [
+        ("first start after the bulk load", start_vol),
+        ("restart", start_herstart),
+    ] {
+        let _ = writeln!(
+            md,
+            "| start-up ≤ 500 ms with 1M stored{schaal} — {wanneer} | {} ms | {} |",
+            fmt(ms, 0),
+            if volledig {
+                houdt(ms.map(|s| s <= 500.0))
+            } else {
+                "see extrapolation"
+            }
+        );
+    }
     let _ = writeln!(
         md,
         "| RSS ≤ 300 MB with 1M stored{schaal} | {} MiB after start, {} MiB after load | {} |",
@@ -289,7 +296,14 @@ pub fn schrijf(dir: &Path, uit: &Path) -> Result<(), String> {
                 fmt(per_s.map(|r| 1_000_000.0 / r / 60.0), 0), fmt(bps.map(|b| b * 1e6 / 1e9), 1));
         }
     }
-    for (naam, v) in [("empty register", &leeg), ("loaded register", &vol)] {
+    for (naam, v) in [
+        ("empty register", &leeg),
+        (
+            "loaded register, first start after the bulk load (sled replays its log)",
+            &vol,
+        ),
+        ("loaded register, restarted", &herstart),
+    ] {
         if let Some(v) = v {
             let _ = writeln!(md, "\n`osp serve` on the {naam}: first accepted mTLS connection after **{} ms**; RSS after start {} MiB.", fmt(getal(v, &["startup_ms"]), 0), fmt(getal(v, &["geheugen_na_start", "rss_kib"]).map(|k| k / 1024.0), 0));
             if let Some(l) = v.get("load").filter(|l| !l.is_null()) {

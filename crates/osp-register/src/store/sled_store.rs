@@ -21,7 +21,8 @@ const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 /// bekostigingsberichten of XML), for about half the bulk-load rate (issue 7: 9.4k → 4.3k/s).
 const COMPRESSION_FACTOR: i32 = 1;
 
-/// Whether to open `dir` compressed: yes, unless it holds a register written uncompressed by an
+/// Whether to open a durable `dir` compressed (a throwaway register never is: sled creates a zstd
+/// context per compressed write, which halved in-process replay throughput): yes, unless it holds a register written uncompressed by an
 /// older osp (sled refuses to open a data dir with the other setting).
 fn comprimeren(dir: &Path) -> bool {
     // sled's conf is `key: value` lines followed by a binary checksum.
@@ -104,7 +105,7 @@ impl SledStore {
         let mut config = sled::Config::new()
             .path(dir)
             .cache_capacity(CACHE_BYTES)
-            .use_compression(comprimeren(dir))
+            .use_compression(duurzaamheid == Duurzaamheid::Schijf && comprimeren(dir))
             .compression_factor(COMPRESSION_FACTOR);
         if duurzaamheid == Duurzaamheid::Wegwerp {
             config = config.flush_every_ms(None);
