@@ -55,7 +55,7 @@ BASEMAX=(--max 120000)
 
 # Warm-up, not reported: the first seconds of a fresh osp (first sled segments, blocking-pool
 # threads, page cache) are not the steady state the table compares. Persons 120000.. are its own.
-"$BENCH" load --doel osp --url $OSP_URL "${COMMON[@]}" --duur 3 --max 30000 --modus keep-alive --verbindingen "$CONNS" --run 99 --personen-vanaf 120000 --controleer-elke 0 >/dev/null
+"$BENCH" load --doel osp --url $OSP_URL --certs "$W/certs" --referentie "$W/ref" --duur 3 --max 30000 --modus keep-alive --verbindingen "$CONNS" --run 99 --personen-vanaf 120000 --controleer-elke 0 >/dev/null
 echo "osp-bench load --doel osp (warm-up, 3 s, persons 120000.., not reported)" >> "$CMDS"
 # Each osp run uses its own range of persons; echo and peer store nothing, so they reuse them.
 log "$BENCH" load --doel osp  --url $OSP_URL  "${COMMON[@]}" "${OSPMAX[@]}" --modus keep-alive --verbindingen "$CONNS" --run 1 --personen-vanaf 0 --controleer-elke 25 --json "$R/osp-keep-alive.json"

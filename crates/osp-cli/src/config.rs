@@ -67,6 +67,18 @@ pub struct FileConfig {
     /// Push delivery of DUO→school messages (SPEC §7 (b)).
     #[serde(default)]
     pub push: PushFileConfig,
+    /// Storage of the register.
+    #[serde(default)]
+    pub opslag: OpslagConfig,
+}
+
+/// `[opslag]` of `osp.toml`: how the register is stored.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OpslagConfig {
+    /// Compress a new data dir (default false): ≈1.1 KB instead of ≈5.7 KB of disk per stand, for
+    /// ≈25% less throughput. An existing data dir keeps the setting it was created with.
+    pub compressie: Option<bool>,
 }
 
 /// `[push]` of `osp.toml`: callbacks per administratie and the LAS trust roots.
@@ -137,6 +149,8 @@ impl FileConfig {
             },
             // Push is configured in the file (or the admin API) only; flags never set it.
             push: self.push,
+            // Storage is a property of the data dir: configured in the file only.
+            opslag: self.opslag,
         }
     }
 
@@ -195,6 +209,15 @@ mod tests {
             Some("vendor")
         );
         assert_eq!(c.limits.max_body_bytes, Some(1024));
+        assert_eq!(c.opslag.compressie, None);
+        std::fs::write(&p, "[opslag]\ncompressie = true\n").unwrap();
+        let c = FileConfig::load(&p, true).unwrap();
+        assert_eq!(
+            c.overlay(FileConfig::default()).opslag.compressie,
+            Some(true)
+        );
+        std::fs::write(&p, "[opslag]\ncompresie = true\n").unwrap();
+        assert!(FileConfig::load(&p, true).is_err());
         std::fs::write(&p, "lisen = 1\n").unwrap();
         let e = FileConfig::load(&p, true).unwrap_err().to_string();
         assert!(e.contains("lisen"), "{e}");

@@ -127,12 +127,14 @@ pub fn open_register(
     reference: Reference,
     today: Option<chrono::NaiveDate>,
     terugkoppeling: TerugkoppelingModus,
+    compressie: bool,
 ) -> Result<Register, String> {
     std::fs::create_dir_all(data)
         .map_err(|e| format!("cannot create data directory {}: {e}", data.display()))?;
     let config = RegisterConfig {
         today,
         terugkoppeling,
+        compressie,
         ..RegisterConfig::default()
     };
     Register::open(&data.join("register"), reference, config).map_err(|e| match e {
@@ -197,6 +199,7 @@ pub fn run(settings: ServeSettings) -> Result<(), String> {
         reference,
         settings.today,
         settings.terugkoppeling,
+        settings.file.opslag.compressie.unwrap_or(false),
     )?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

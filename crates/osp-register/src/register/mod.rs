@@ -43,6 +43,9 @@ pub struct RegisterConfig {
     pub vervolgberichten: bool,
     /// Durable answers (`osp serve`), or a throwaway register that never fsyncs (replay).
     pub duurzaamheid: Duurzaamheid,
+    /// Compress a new durable data dir (`[opslag] compressie`; see store/sled_store.rs for the
+    /// measured trade-off). An existing data dir keeps its own setting.
+    pub compressie: bool,
 }
 
 impl Default for RegisterConfig {
@@ -54,6 +57,7 @@ impl Default for RegisterConfig {
             terugkoppeling: TerugkoppelingModus::Sync,
             vervolgberichten: true,
             duurzaamheid: Duurzaamheid::Schijf,
+            compressie: false,
         }
     }
 }
@@ -179,7 +183,7 @@ impl Register {
         reference: Reference,
         config: RegisterConfig,
     ) -> Result<Register, RegisterError> {
-        let store = SledStore::open_with(data_dir, config.duurzaamheid)?;
+        let store = SledStore::open_with(data_dir, config.duurzaamheid, config.compressie)?;
         Ok(Register::with_store(Arc::new(store), reference, config))
     }
 

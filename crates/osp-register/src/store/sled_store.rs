@@ -16,21 +16,23 @@ use super::{Batch, Entry, Store, StoreError, Wacht};
 /// persons being delivered now — is far smaller, and misses are served from the OS page cache.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
-/// zstd level of sled's log compression. Compressed, a stand costs ≈1.1 KB of disk instead of
-/// ≈5.7 KB (sled's ≈2× space amplification over the stand, its idempotency record and two
-/// bekostigingsberichten of XML), for about half the bulk-load rate (issue 7: 9.4k → 4.3k/s).
+/// zstd level of sled's log compression (`[opslag] compressie`). Compressed, a stand costs
+/// ≈1.1 KB of disk instead of ≈5.7 KB (sled's ≈2× space amplification over the stand, its
+/// idempotency record and two bekostigingsberichten of XML), but sled creates a zstd context per
+/// compressed write on its one writing thread: ≈25% less keep-alive throughput and half the
+/// bulk-load rate (issue 7 measurements). Hence off by default, on for national-scale registers.
 const COMPRESSION_FACTOR: i32 = 1;
 
-/// Whether to open a durable `dir` compressed (a throwaway register never is: sled creates a zstd
-/// context per compressed write, which halved in-process replay throughput): yes, unless it holds a register written uncompressed by an
-/// older osp (sled refuses to open a data dir with the other setting).
-fn comprimeren(dir: &Path) -> bool {
+/// Whether to open a durable `dir` compressed: as it was created (sled refuses to open a data dir
+/// with the other setting), or as `nieuw` says for a new one. A throwaway register is never
+/// compressed.
+fn comprimeren(dir: &Path, nieuw: bool) -> bool {
     // sled's conf is `key: value` lines followed by a binary checksum.
     match std::fs::read(dir.join("conf")) {
-        Ok(conf) => !String::from_utf8_lossy(&conf)
+        Ok(conf) => String::from_utf8_lossy(&conf)
             .lines()
-            .any(|l| l.trim() == "use_compression: false"),
-        Err(_) => true,
+            .any(|l| l.trim() == "use_compression: true"),
+        Err(_) => nieuw,
     }
 }
 
@@ -96,16 +98,21 @@ impl SledStore {
     /// Opens (creating) the store in `dir`; a directory held by another process is refused with
     /// [`StoreError::InGebruik`] (sled takes an exclusive file lock).
     pub fn open(dir: &Path) -> Result<SledStore, StoreError> {
-        SledStore::open_with(dir, Duurzaamheid::Schijf)
+        SledStore::open_with(dir, Duurzaamheid::Schijf, false)
     }
 
-    /// [`SledStore::open`] with a chosen [`Duurzaamheid`].
-    pub fn open_with(dir: &Path, duurzaamheid: Duurzaamheid) -> Result<SledStore, StoreError> {
+    /// [`SledStore::open`] with a chosen [`Duurzaamheid`]; `compressie` decides whether a new
+    /// durable data dir is compressed (an existing one keeps the setting it was created with).
+    pub fn open_with(
+        dir: &Path,
+        duurzaamheid: Duurzaamheid,
+        compressie: bool,
+    ) -> Result<SledStore, StoreError> {
         std::fs::create_dir_all(dir).map_err(engine)?;
         let mut config = sled::Config::new()
             .path(dir)
             .cache_capacity(CACHE_BYTES)
-            .use_compression(duurzaamheid == Duurzaamheid::Schijf && comprimeren(dir))
+            .use_compression(duurzaamheid == Duurzaamheid::Schijf && comprimeren(dir, compressie))
             .compression_factor(COMPRESSION_FACTOR);
         if duurzaamheid == Duurzaamheid::Wegwerp {
             config = config.flush_every_ms(None);
@@ -249,25 +256,28 @@ mod tests {
     }
 
     #[test]
-    fn an_uncompressed_data_dir_of_an_older_osp_still_opens() {
-        let dir = tempfile::tempdir().unwrap();
-        {
-            let db = sled::Config::new().path(dir.path()).open().unwrap();
-            db.insert(b"oud", b"1").unwrap();
-            db.flush().unwrap();
+    fn a_data_dir_keeps_the_compression_it_was_created_with() {
+        for (eerst, daarna) in [(false, true), (true, false)] {
+            let dir = tempfile::tempdir().unwrap();
+            {
+                let s = SledStore::open_with(dir.path(), Duurzaamheid::Schijf, eerst).unwrap();
+                let mut b = Batch::default();
+                b.put(b"k".to_vec(), vec![b'x'; 2000]);
+                s.commit(b, Wacht::Duurzaam).unwrap();
+            }
+            assert_eq!(comprimeren(dir.path(), daarna), eerst);
+            let s = SledStore::open_with(dir.path(), Duurzaamheid::Schijf, daarna).unwrap();
+            assert_eq!(s.get(b"k").unwrap().map(|v| v.len()), Some(2000));
         }
-        assert!(!comprimeren(dir.path()));
-        let s = SledStore::open(dir.path()).unwrap();
-        assert_eq!(s.get(b"oud").unwrap().as_deref(), Some(&b"1"[..]));
         let nieuw = tempfile::tempdir().unwrap();
-        drop(SledStore::open(nieuw.path()).unwrap());
-        assert!(comprimeren(nieuw.path()));
+        assert!(comprimeren(nieuw.path(), true));
+        assert!(!comprimeren(nieuw.path(), false));
     }
 
     #[test]
     fn a_throwaway_store_never_flushes() {
         let dir = tempfile::tempdir().unwrap();
-        let s = SledStore::open_with(dir.path(), Duurzaamheid::Wegwerp).unwrap();
+        let s = SledStore::open_with(dir.path(), Duurzaamheid::Wegwerp, true).unwrap();
         let mut b = Batch::default();
         b.put(b"k".to_vec(), b"v".to_vec());
         s.commit(b, Wacht::Duurzaam).unwrap();
