@@ -338,11 +338,9 @@ fn run(cli: Cli) -> Result<(), String> {
             let reference = Reference::load(&referentie).map_err(|e| e.to_string())?;
             // The proef-BRP of the bench reference is smaller than a national load; rule 0103's
             // lookup is the only check switched off here (every other rule applies).
-            // A national-scale register: stored compressed (`[opslag] compressie = true`).
             let config = RegisterConfig {
                 today: Some(vandaag()?),
                 strikte_brp: false,
-                compressie: true,
                 ..RegisterConfig::default()
             };
             std::fs::create_dir_all(&data).map_err(|e| e.to_string())?;

@@ -76,8 +76,8 @@ pub struct FileConfig {
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct OpslagConfig {
-    /// Compress a new data dir (default false): ≈1.1 KB instead of ≈5.7 KB of disk per stand, for
-    /// ≈25% less throughput. An existing data dir keeps the setting it was created with.
+    /// Also compress sled's log of a new data dir (default false): less disk per stand, ≈25% less
+    /// throughput. An existing data dir keeps the setting it was created with.
     pub compressie: Option<bool>,
 }
 

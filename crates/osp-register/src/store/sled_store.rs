@@ -16,11 +16,11 @@ use super::{Batch, Entry, Store, StoreError, Wacht};
 /// persons being delivered now — is far smaller, and misses are served from the OS page cache.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
-/// zstd level of sled's log compression (`[opslag] compressie`). Compressed, a stand costs
-/// ≈1.1 KB of disk instead of ≈5.7 KB (sled's ≈2× space amplification over the stand, its
-/// idempotency record and two bekostigingsberichten of XML), but sled creates a zstd context per
-/// compressed write on its one writing thread: ≈25% less keep-alive throughput and half the
-/// bulk-load rate (issue 7 measurements). Hence off by default, on for national-scale registers.
+/// zstd level of sled's log compression (`[opslag] compressie`). Before records were compressed
+/// themselves (records.rs) it cut disk per stand from ≈5.7 KB to ≈1.1 KB, but sled creates a zstd
+/// context per compressed write on its one writing thread: ≈25% less keep-alive throughput and
+/// half the bulk-load rate (issue 7 measurements). With LZ4 records a stand takes ≈2.3 KB
+/// uncompressed, so it is off by default.
 const COMPRESSION_FACTOR: i32 = 1;
 
 /// Whether to open a durable `dir` compressed: as it was created (sled refuses to open a data dir
