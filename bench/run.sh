@@ -61,7 +61,10 @@ echo "osp-bench load --doel osp (warm-up, 3 s, persons 120000.., not reported)" 
 log "$BENCH" load --doel osp  --url $OSP_URL  "${COMMON[@]}" "${OSPMAX[@]}" --modus keep-alive --verbindingen "$CONNS" --run 1 --personen-vanaf 0 --controleer-elke 25 --json "$R/osp-keep-alive.json"
 log "$BENCH" load --doel echo --url $ECHO_URL "${COMMON[@]}" "${BASEMAX[@]}" --controleer-elke 25 --modus keep-alive --verbindingen "$CONNS" --run 2 --json "$R/echo-keep-alive.json"
 log "$BENCH" load --doel peer --url $PEER_URL "${COMMON[@]}" "${BASEMAX[@]}" --controleer-elke 25 --modus keep-alive --verbindingen "$CONNS" --run 3 --json "$R/peer-keep-alive.json"
+# The gateway's own latency histogram around the ½-max run: server time without the generator.
+curl -s http://127.0.0.1:18444/metrics > "$R/metrics-voor-half.txt" || true
 log "$BENCH" load --doel osp  --url $OSP_URL  "${COMMON[@]}" "${OSPMAX[@]}" --modus keep-alive --verbindingen "$CONNS" --run 4 --personen-vanaf 40000 --controleer-elke 25 --rate-van "$R/osp-keep-alive.json" --factor 0.5 --json "$R/osp-half.json"
+curl -s http://127.0.0.1:18444/metrics > "$R/metrics-na-half.txt" || true
 log "$BENCH" load --doel osp  --url $OSP_URL  "${COMMON[@]}" "${OSPMAX[@]}" --modus nieuwe-verbinding --verbindingen "$NIEUW_CONNS" --run 5 --personen-vanaf 80000 --controleer-elke 25 --json "$R/osp-nieuwe-verbinding.json"
 log "$BENCH" load --doel echo --url $ECHO_URL "${COMMON[@]}" "${BASEMAX[@]}" --controleer-elke 25 --modus nieuwe-verbinding --verbindingen "$NIEUW_CONNS" --run 6 --json "$R/echo-nieuwe-verbinding.json"
 log "$BENCH" load --doel peer --url $PEER_URL "${COMMON[@]}" "${BASEMAX[@]}" --controleer-elke 25 --modus nieuwe-verbinding --verbindingen "$NIEUW_CONNS" --run 7 --json "$R/peer-nieuwe-verbinding.json"

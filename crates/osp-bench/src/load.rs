@@ -107,11 +107,25 @@ pub fn bericht(run: u32, i: u64, bsn: &str) -> String {
 async fn worker(
     spec: Arc<LoadSpec>,
     volgende: Arc<AtomicU64>,
-    start: Instant,
+    klaar: Arc<tokio::sync::Barrier>,
+    start: Arc<std::sync::OnceLock<Instant>>,
 ) -> (Histogram<u64>, Teller) {
     let mut hist = histogram();
     let mut t = Teller::default();
     let mut conn: Option<SoapConnection> = None;
+    // Keep-alive connections are opened before the clock starts: a message's latency is the
+    // request's, not the handshake's (mode b measures handshakes).
+    if spec.modus == Modus::KeepAlive {
+        match client::connect(spec.addr, &spec.server_name, spec.client.clone()).await {
+            Ok(c) => conn = Some(c),
+            Err(e) => t.fout(soort(&e)),
+        }
+    }
+    klaar.wait().await;
+    klaar.wait().await;
+    let Some(start) = start.get().copied() else {
+        return (hist, t);
+    };
     let actie = stand::soap_action();
     let max = spec.bsns.len() as u64;
     let einde = start + spec.duur;
@@ -185,11 +199,22 @@ pub async fn run(spec: LoadSpec) -> LoadResult {
     let spec = Arc::new(spec);
     let voor = spec.pid.and_then(crate::proces::geheugen);
     let volgende = Arc::new(AtomicU64::new(0));
-    let start = Instant::now();
+    let n = spec.verbindingen.max(1);
+    let klaar = Arc::new(tokio::sync::Barrier::new(n + 1));
+    let gedeeld_start = Arc::new(std::sync::OnceLock::new());
     let mut taken = Vec::new();
-    for _ in 0..spec.verbindingen.max(1) {
-        taken.push(tokio::spawn(worker(spec.clone(), volgende.clone(), start)));
+    for _ in 0..n {
+        taken.push(tokio::spawn(worker(
+            spec.clone(),
+            volgende.clone(),
+            klaar.clone(),
+            gedeeld_start.clone(),
+        )));
     }
+    // Every worker has connected (keep-alive); the clock starts now, for all of them at once.
+    klaar.wait().await;
+    let start = *gedeeld_start.get_or_init(Instant::now);
+    klaar.wait().await;
     let mut hist = histogram();
     let mut totaal = Teller::default();
     for taak in taken {

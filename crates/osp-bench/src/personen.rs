@@ -14,6 +14,9 @@ pub struct BsnReeks {
     pub eerste_bsn: u32,
     /// Where candidates continue, descending, after 999999999.
     pub daarna_aflopend_vanaf: u32,
+    /// Persons the generator makes (`aantal`): a BSN further along the sequence is valid but
+    /// unknown to that proef-BRP (rule 0103).
+    pub aantal: usize,
 }
 
 impl Default for BsnReeks {
@@ -21,6 +24,7 @@ impl Default for BsnReeks {
         BsnReeks {
             eerste_bsn: 999_991_000,
             daarna_aflopend_vanaf: 999_989_999,
+            aantal: 10_000,
         }
     }
 }
@@ -44,6 +48,7 @@ impl BsnReeks {
         Ok(BsnReeks {
             eerste_bsn: getal("eerste_bsn")?,
             daarna_aflopend_vanaf: getal("daarna_aflopend_vanaf")?,
+            aantal: getal("aantal")? as usize,
         })
     }
 
@@ -55,9 +60,15 @@ impl BsnReeks {
             .filter(|b| bsn_geldig(b))
     }
 
-    /// `aantal` BSNs starting at position `vanaf` of the sequence.
+    /// `aantal` BSNs starting at position `vanaf` of the sequence (also past the proef-BRP's
+    /// persons: see [`BsnReeks::bekend`]).
     pub fn reeks(self, vanaf: usize, aantal: usize) -> Vec<String> {
         self.iter().skip(vanaf).take(aantal).collect()
+    }
+
+    /// Up to `aantal` BSNs from position `vanaf` that the proef-BRP knows (rule 0103 passes).
+    pub fn bekend(self, vanaf: usize, aantal: usize) -> Vec<String> {
+        self.reeks(vanaf, aantal.min(self.aantal.saturating_sub(vanaf)))
     }
 }
 
@@ -91,5 +102,24 @@ mod tests {
     fn reads_the_fixture_file() {
         let dir = osp_register::reference::standaard_map();
         assert_eq!(BsnReeks::lees(&dir).unwrap(), BsnReeks::default());
+    }
+
+    #[test]
+    fn known_persons_stop_at_the_proef_brp_size() {
+        let r = BsnReeks {
+            aantal: 10,
+            ..BsnReeks::default()
+        };
+        assert_eq!(r.bekend(4, 100), r.reeks(4, 6));
+        assert!(r.bekend(12, 5).is_empty());
+        // The last known person is one the register's proef-BRP holds.
+        let dir = osp_register::reference::standaard_map();
+        let reference = osp_register::Reference::load(&dir).unwrap();
+        let echt = BsnReeks::lees(&dir).unwrap();
+        let laatste = echt.bekend(0, usize::MAX).pop().unwrap();
+        assert!(reference.brp_persoon(&laatste).is_some());
+        assert!(reference
+            .brp_persoon(&echt.reeks(echt.aantal, 1)[0])
+            .is_none());
     }
 }

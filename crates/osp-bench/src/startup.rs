@@ -92,7 +92,7 @@ pub fn meet(s: &StartupSpec<'_>) -> Result<serde_json::Value, String> {
     let load = if s.duur > 0.0 && startup_ms.is_some() {
         let bsns = BsnReeks::lees(s.referentie)
             .map_err(|e| e.to_string())?
-            .reeks(s.personen_vanaf, 40_000);
+            .bekend(s.personen_vanaf, 40_000);
         let r = runtime.block_on(crate::load::run(LoadSpec {
             doel: "osp".into(),
             addr,
