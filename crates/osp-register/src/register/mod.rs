@@ -277,8 +277,16 @@ impl Register {
         Ok(PersoonState {
             pgn: pgn.clone(),
             persoon: self.bekende_persoon(sandbox, pgn)?,
-            inschrijvingen: self.lees_alle(&prefix(sandbox, "i", &[&p]))?,
-            examenresultaten: self.lees_alle(&prefix(sandbox, "e", &[&p]))?,
+            inschrijvingen: self.lees_alle(&prefix(
+                sandbox,
+                records::INSCHRIJVING.huidig,
+                &[&p],
+            ))?,
+            examenresultaten: self.lees_alle(&prefix(
+                sandbox,
+                records::EXAMENRESULTAAT.huidig,
+                &[&p],
+            ))?,
         })
     }
 
@@ -296,7 +304,7 @@ impl Register {
                 inschrijvingvolgnummer,
             } => Historie::Inschrijving(self.standen(
                 sandbox,
-                ("i", "ih"),
+                records::INSCHRIJVING,
                 [&pgn.opslagsleutel(), brin, inschrijvingvolgnummer],
             )?),
             StandSleutel::Examenresultaat {
@@ -305,7 +313,7 @@ impl Register {
                 examenresultaatvolgnummer,
             } => Historie::Examenresultaat(self.standen(
                 sandbox,
-                ("e", "eh"),
+                records::EXAMENRESULTAAT,
                 [&pgn.opslagsleutel(), brin, examenresultaatvolgnummer],
             )?),
         })
@@ -316,12 +324,12 @@ impl Register {
     fn standen<T: serde::de::DeserializeOwned>(
         &self,
         sandbox: &str,
-        (soort, historie): (&str, &str),
+        soort: records::Standsoort,
         delen: [&str; 3],
     ) -> Result<Vec<StandRecord<T>>, StoreError> {
         let mut standen: Vec<StandRecord<T>> =
-            self.lees_alle(&prefix(sandbox, historie, &delen))?;
-        if let Some(huidig) = self.lees::<StandRecord<T>>(&key(sandbox, soort, &delen))? {
+            self.lees_alle(&prefix(sandbox, soort.historie, &delen))?;
+        if let Some(huidig) = self.lees::<StandRecord<T>>(&key(sandbox, soort.huidig, &delen))? {
             standen.retain(|s| s.volgnummer != huidig.volgnummer);
             standen.push(huidig);
         }
@@ -460,6 +468,10 @@ impl RegisterLezer for Register {
         sandbox: &str,
         pgn: &Pgn,
     ) -> Result<Vec<StandRecord<Inschrijving>>, ServiceError> {
-        Ok(self.lees_alle(&prefix(sandbox, "i", &[&pgn.opslagsleutel()]))?)
+        Ok(self.lees_alle(&prefix(
+            sandbox,
+            records::INSCHRIJVING.huidig,
+            &[&pgn.opslagsleutel()],
+        ))?)
     }
 }

@@ -25,7 +25,8 @@ use crate::rules::{
 };
 use crate::service::ServiceError;
 use crate::store::records::{
-    self, decode, encode, key, stand_part, Antwoord, Herkomst, StandRecord,
+    self, decode, encode, key, stand_part, Antwoord, Herkomst, StandRecord, Standsoort,
+    EXAMENRESULTAAT, INSCHRIJVING,
 };
 use crate::store::{Batch, Wacht};
 
@@ -272,10 +273,10 @@ impl Register {
     fn huidige_stand<T: serde::de::DeserializeOwned>(
         &self,
         v: &Aanleververzoek<'_>,
-        soort: &str,
+        soort: Standsoort,
         delen: &[&str; 3],
     ) -> Result<(Option<StandRecord<T>>, Vec<Foutmelding>), ServiceError> {
-        let huidig: Option<StandRecord<T>> = self.lees(&key(v.sandbox, soort, delen))?;
+        let huidig: Option<StandRecord<T>> = self.lees(&key(v.sandbox, soort.huidig, delen))?;
         let f = g00_bericht::oudere_stand(
             &v.aanlevering.kop,
             huidig
@@ -293,19 +294,26 @@ impl Register {
     fn schrijf_stand<T: serde::Serialize, U: serde::Serialize>(
         &self,
         v: &Aanleververzoek<'_>,
-        soort: &str,
-        historie: &str,
+        soort: Standsoort,
         delen: [&str; 3],
         vorige: Option<&StandRecord<U>>,
         inhoud: Option<T>,
         nu: DateTime<Utc>,
         batch: &mut Batch,
     ) -> Result<Stand, ServiceError> {
-        let volgnummer =
-            self.volgend_standnummer(v.sandbox, historie, &delen, vorige.map(|h| h.volgnummer))?;
+        let volgnummer = self.volgend_standnummer(
+            v.sandbox,
+            soort.historie,
+            &delen,
+            vorige.map(|h| h.volgnummer),
+        )?;
         let historie_sleutel = |nr: u32| {
             let nr = stand_part(nr);
-            key(v.sandbox, historie, &[delen[0], delen[1], delen[2], &nr])
+            key(
+                v.sandbox,
+                soort.historie,
+                &[delen[0], delen[1], delen[2], &nr],
+            )
         };
         if let Some(h) = vorige {
             batch.put(historie_sleutel(h.volgnummer), encode(h)?);
@@ -317,7 +325,7 @@ impl Register {
             inhoud,
         };
         let bytes = encode(&record)?;
-        let huidig = key(v.sandbox, soort, &delen);
+        let huidig = key(v.sandbox, soort.huidig, &delen);
         if record.inhoud.is_some() {
             batch.put(huidig, bytes);
         } else {
@@ -344,7 +352,7 @@ impl Register {
             ins.brin.as_str(),
             ins.inschrijvingvolgnummer.as_str(),
         ];
-        let (huidig, mut f) = self.huidige_stand::<Inschrijving>(v, "i", &delen)?;
+        let (huidig, mut f) = self.huidige_stand::<Inschrijving>(v, INSCHRIJVING, &delen)?;
         let persoon = self.bekende_persoon(v.sandbox, &ins.pgn)?;
         let kop = &v.aanlevering.kop;
         f.extend(g01_persoon::controleer_pgn(
@@ -358,8 +366,15 @@ impl Register {
         if !tk.levering_goedgekeurd {
             return Ok(tk);
         }
-        tk.stand =
-            Some(self.schrijf_stand(v, "i", "ih", delen, huidig.as_ref(), Some(ins), nu, batch)?);
+        tk.stand = Some(self.schrijf_stand(
+            v,
+            INSCHRIJVING,
+            delen,
+            huidig.as_ref(),
+            Some(ins),
+            nu,
+            batch,
+        )?);
         let oud = huidig.as_ref().and_then(|h| h.inhoud.as_ref());
         self.vervolg(
             ctx,
@@ -389,7 +404,7 @@ impl Register {
             w.brin.as_str(),
             w.inschrijvingvolgnummer.as_str(),
         ];
-        let (huidig, mut f) = self.huidige_stand::<Inschrijving>(v, "i", &delen)?;
+        let (huidig, mut f) = self.huidige_stand::<Inschrijving>(v, INSCHRIJVING, &delen)?;
         let kop = &v.aanlevering.kop;
         f.extend(g01_persoon::controlecijfer(&w.pgn));
         f.extend(g09_context::autorisatie(&w.brin, ctx));
@@ -406,8 +421,7 @@ impl Register {
         }
         tk.stand = Some(self.schrijf_stand::<Inschrijving, _>(
             v,
-            "i",
-            "ih",
+            INSCHRIJVING,
             delen,
             huidig.as_ref(),
             None,
@@ -443,7 +457,7 @@ impl Register {
             er.brin.as_str(),
             er.examenresultaatvolgnummer.as_str(),
         ];
-        let (huidig, mut f) = self.huidige_stand::<Examenresultaat>(v, "e", &delen)?;
+        let (huidig, mut f) = self.huidige_stand::<Examenresultaat>(v, EXAMENRESULTAAT, &delen)?;
         let bekend = self.bekende_persoon(v.sandbox, &er.pgn)?.is_some();
         let kop = &v.aanlevering.kop;
         f.extend(g01_persoon::controleer_pgn(&er.pgn, bekend, ctx));
@@ -453,8 +467,7 @@ impl Register {
         if tk.levering_goedgekeurd {
             tk.stand = Some(self.schrijf_stand(
                 v,
-                "e",
-                "eh",
+                EXAMENRESULTAAT,
                 delen,
                 huidig.as_ref(),
                 Some(er),
@@ -479,7 +492,7 @@ impl Register {
             w.brin.as_str(),
             w.examenresultaatvolgnummer.as_str(),
         ];
-        let (huidig, mut f) = self.huidige_stand::<Examenresultaat>(v, "e", &delen)?;
+        let (huidig, mut f) = self.huidige_stand::<Examenresultaat>(v, EXAMENRESULTAAT, &delen)?;
         let kop = &v.aanlevering.kop;
         f.extend(g01_persoon::controlecijfer(&w.pgn));
         f.extend(g09_context::autorisatie(&w.brin, ctx));
@@ -494,8 +507,7 @@ impl Register {
         if tk.levering_goedgekeurd {
             tk.stand = Some(self.schrijf_stand::<Examenresultaat, _>(
                 v,
-                "e",
-                "eh",
+                EXAMENRESULTAAT,
                 delen,
                 huidig.as_ref(),
                 None,

@@ -25,6 +25,27 @@ use serde::{Deserialize, Serialize};
 use super::StoreError;
 use crate::domain::{Persoon, Pgn, Terugkoppeling};
 
+/// The two key kinds of a stand-based record: its current stand and its history.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Standsoort {
+    /// Kind of the current stand (`i`, `e`).
+    pub huidig: &'static str,
+    /// Kind of the superseded stands and removals (`ih`, `eh`).
+    pub historie: &'static str,
+}
+
+/// Inschrijvingen: `i` + `ih`.
+pub const INSCHRIJVING: Standsoort = Standsoort {
+    huidig: "i",
+    historie: "ih",
+};
+
+/// Examenresultaten: `e` + `eh`.
+pub const EXAMENRESULTAAT: Standsoort = Standsoort {
+    huidig: "e",
+    historie: "eh",
+};
+
 /// Separator between key parts.
 const SEP: u8 = 0;
 
