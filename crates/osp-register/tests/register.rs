@@ -854,3 +854,49 @@ fn parallel_deliveries_share_group_commits() {
     }
     assert!(r.flush_count() <= 160);
 }
+
+/// A data dir of an osp before the stand-once layout holds the current stand twice (`i` and as
+/// the last `ih` row) and as JSON: its history lists each stand once and numbering continues.
+#[test]
+fn history_of_a_legacy_data_dir_lists_each_stand_once() {
+    use osp_register::store::records::{key, stand_part, Herkomst, StandRecord};
+    use osp_register::store::{Batch, SledStore, Store, Wacht};
+    let dir = tempfile::tempdir().unwrap();
+    let pgn = sanne();
+    let delen = [pgn.opslagsleutel(), "99AA".to_string(), "V1".to_string()];
+    let record = StandRecord {
+        volgnummer: 1,
+        aanlevermoment: "2025-09-01T08:00:01Z".parse().unwrap(),
+        herkomst: Herkomst {
+            identificatiecode: uuid(1),
+            datum_tijd_bedrijfsdocument: "2025-09-01T08:00:00Z".parse().unwrap(),
+            certificaat_oin: AA.into(),
+            from_oin: AA.into(),
+            message_id: "urn:uuid:legacy".into(),
+        },
+        inhoud: Some(inschrijving(pgn.clone(), "V1")),
+    };
+    {
+        let store = SledStore::open(dir.path()).unwrap();
+        let json = serde_json::to_vec(&record).unwrap();
+        let d: Vec<&str> = delen.iter().map(String::as_str).collect();
+        let mut b = Batch::default();
+        b.put(key("s", "i", &d), json.clone());
+        b.put(key("s", "ih", &[d[0], d[1], d[2], &stand_part(1)]), json);
+        store.commit(b, Wacht::Duurzaam).unwrap();
+    }
+    let r = Register::open(dir.path(), reference(), RegisterConfig::default()).unwrap();
+    assert_eq!(historie_inschrijving(&r, "s", &pgn, "V1").len(), 1);
+    let a = lever(
+        &r,
+        "s",
+        AA,
+        &uuid(2),
+        "2025-09-02T08:00:00Z",
+        Bericht::Inschrijving(inschrijving(pgn.clone(), "V1")),
+    );
+    assert_eq!(a.terugkoppeling.stand.as_ref().unwrap().volgnummer, 2);
+    let h = historie_inschrijving(&r, "s", &pgn, "V1");
+    assert_eq!(h.len(), 2, "{h:?}");
+    assert_eq!(h[0], record.inhoud);
+}
