@@ -398,36 +398,18 @@ impl Register {
         nu: DateTime<Utc>,
         batch: &mut Batch,
     ) -> Result<Terugkoppeling, ServiceError> {
-        let pgn = w.pgn.opslagsleutel();
-        let delen = [
-            pgn.as_str(),
-            w.brin.as_str(),
-            w.inschrijvingvolgnummer.as_str(),
-        ];
-        let (huidig, mut f) = self.huidige_stand::<Inschrijving>(v, INSCHRIJVING, &delen)?;
-        let kop = &v.aanlevering.kop;
-        f.extend(g01_persoon::controlecijfer(&w.pgn));
-        f.extend(g09_context::autorisatie(&w.brin, ctx));
-        f.extend(g03_verwijdering::niet_geregistreerd(
-            huidig.is_some(),
-            &w.pgn,
-            &w.brin,
-            "inschrijvingvolgnummer",
-            &w.inschrijvingvolgnummer,
-        ));
-        let mut tk = terugkoppeling(kop, f);
+        let (tk, huidig) = self.verwijdering::<Inschrijving>(
+            ctx,
+            v,
+            INSCHRIJVING,
+            (&w.pgn, &w.brin),
+            ("inschrijvingvolgnummer", &w.inschrijvingvolgnummer),
+            nu,
+            batch,
+        )?;
         if !tk.levering_goedgekeurd {
             return Ok(tk);
         }
-        tk.stand = Some(self.schrijf_stand::<Inschrijving, _>(
-            v,
-            INSCHRIJVING,
-            delen,
-            huidig.as_ref(),
-            None,
-            nu,
-            batch,
-        )?);
         let oud = huidig.as_ref().and_then(|h| h.inhoud.as_ref());
         self.vervolg(
             ctx,
@@ -486,28 +468,49 @@ impl Register {
         nu: DateTime<Utc>,
         batch: &mut Batch,
     ) -> Result<Terugkoppeling, ServiceError> {
-        let pgn = w.pgn.opslagsleutel();
-        let delen = [
-            pgn.as_str(),
-            w.brin.as_str(),
-            w.examenresultaatvolgnummer.as_str(),
-        ];
-        let (huidig, mut f) = self.huidige_stand::<Examenresultaat>(v, EXAMENRESULTAAT, &delen)?;
-        let kop = &v.aanlevering.kop;
-        f.extend(g01_persoon::controlecijfer(&w.pgn));
-        f.extend(g09_context::autorisatie(&w.brin, ctx));
+        let (tk, _) = self.verwijdering::<Examenresultaat>(
+            ctx,
+            v,
+            EXAMENRESULTAAT,
+            (&w.pgn, &w.brin),
+            ("examenresultaatvolgnummer", &w.examenresultaatvolgnummer),
+            nu,
+            batch,
+        )?;
+        Ok(tk)
+    }
+
+    /// A verwijdering of either kind: the stored stand, the checks (controlecijfer, autorisatie,
+    /// 0301 for an unknown key) and — when goedgekeurd — the removal in the batch. Returns the
+    /// terugkoppeling and the stand it removed.
+    #[allow(clippy::too_many_arguments)]
+    fn verwijdering<T: serde::Serialize + serde::de::DeserializeOwned>(
+        &self,
+        ctx: &Context<'_>,
+        v: &Aanleververzoek<'_>,
+        soort: Standsoort,
+        (pgn, brin): (&Pgn, &str),
+        (veld, volgnummer): (&str, &str),
+        nu: DateTime<Utc>,
+        batch: &mut Batch,
+    ) -> Result<(Terugkoppeling, Option<StandRecord<T>>), ServiceError> {
+        let opslag = pgn.opslagsleutel();
+        let delen = [opslag.as_str(), brin, volgnummer];
+        let (huidig, mut f) = self.huidige_stand::<T>(v, soort, &delen)?;
+        f.extend(g01_persoon::controlecijfer(pgn));
+        f.extend(g09_context::autorisatie(brin, ctx));
         f.extend(g03_verwijdering::niet_geregistreerd(
             huidig.is_some(),
-            &w.pgn,
-            &w.brin,
-            "examenresultaatvolgnummer",
-            &w.examenresultaatvolgnummer,
+            pgn,
+            brin,
+            veld,
+            volgnummer,
         ));
-        let mut tk = terugkoppeling(kop, f);
+        let mut tk = terugkoppeling(&v.aanlevering.kop, f);
         if tk.levering_goedgekeurd {
-            tk.stand = Some(self.schrijf_stand::<Examenresultaat, _>(
+            tk.stand = Some(self.schrijf_stand::<T, _>(
                 v,
-                EXAMENRESULTAAT,
+                soort,
                 delen,
                 huidig.as_ref(),
                 None,
@@ -515,7 +518,7 @@ impl Register {
                 batch,
             )?);
         }
-        Ok(tk)
+        Ok((tk, huidig))
     }
 
     /// Runs the follow-up producers and appends their messages to the delivery's batch.
