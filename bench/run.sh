@@ -76,10 +76,14 @@ log "$BENCH" replay --stappen "$REPLAY" --referentie "$W/ref" --threads "$(nproc
 # register, not the enlarged benchmark BRP (generating 150k persons alone takes ~0.7 s and ~130 MiB).
 log "$BENCH" startup --osp "$OSP" --data "$W/leeg" --referentie fixtures/reference --certs "$W/certs" --duur 0 --json "$R/startup-leeg.json"
 log "$BENCH" scale --aantal "$SCALE" --data "$W/groot" --referentie "$W/ref" --threads 32 --json "$R/scale.json"
-# First start after the bulk load: sled replays the log written since its last start.
+# First start after the bulk load. The loader stopped cleanly (Register::sluiten), which folds
+# sled's log into its start snapshot, as a SIGTERM'd `osp serve` does.
 log "$BENCH" startup --osp "$OSP" --data "$W/groot" --referentie fixtures/reference --certs "$W/certs" --duur "$DUUR" --personen-vanaf 0 --run 901 --json "$R/startup-vol.json"
-# Restart of the same register (sled starts from the snapshot it wrote at the previous start).
+# Restart of the same register after that SIGTERM.
 log "$BENCH" startup --osp "$OSP" --data "$W/groot" --referentie fixtures/reference --certs "$W/certs" --duur 0 --json "$R/startup-herstart.json"
+# A crash: DUUR s of deliveries, then SIGKILL; the next start replays what was written since.
+log "$BENCH" startup --osp "$OSP" --data "$W/groot" --referentie fixtures/reference --certs "$W/certs" --duur "$DUUR" --personen-vanaf 40000 --run 902 --kill --json "$R/startup-crash-load.json"
+log "$BENCH" startup --osp "$OSP" --data "$W/groot" --referentie fixtures/reference --certs "$W/certs" --duur 0 --json "$R/startup-na-crash.json"
 
 cp bench/profile.md "$R/profile.md" 2>/dev/null || true
 "$BENCH" rapport --dir "$R" --uit bench/RESULTS.md

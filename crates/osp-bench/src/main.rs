@@ -113,6 +113,9 @@ enum Cmd {
         /// Run number of the load (volgnummers).
         #[arg(long, default_value_t = 900)]
         run: u32,
+        /// Stop osp with SIGKILL (a crash: no clean stop, no start snapshot) instead of SIGTERM.
+        #[arg(long)]
+        kill: bool,
         /// JSON output file.
         #[arg(long)]
         json: Option<PathBuf>,
@@ -360,19 +363,25 @@ fn run(cli: Cli) -> Result<(), String> {
                     start.elapsed().as_secs_f64()
                 )
             });
-            register.flush().map_err(|e| e.to_string())?;
-            drop(register);
+            // A clean stop, as `osp serve` does it: flush, close, fold sled's log into the start
+            // snapshot (the bench's first start after the load measures the result).
+            let register = Arc::try_unwrap(register)
+                .map_err(|_| "register still shared after the load".to_string())?;
+            let afsluiten = register.sluiten().map_err(|e| e.to_string())?;
+            let afsluiten_ms = afsluiten.map_or(0.0, |d| d.as_secs_f64() * 1000.0);
             let bytes = osp_bench::scale::schijf_bytes(&data);
             let uit = serde_json::json!({
                 "laden": r,
+                "afsluiten_ms": afsluiten_ms,
                 "schijf_bytes": bytes,
                 "bytes_per_stand": bytes as f64 / r.goedgekeurd.max(1) as f64,
             });
             println!(
-                "scale: {} stands in {:.1} s = {:.0}/s; disk {} bytes = {:.0} bytes/stand",
+                "scale: {} stands in {:.1} s = {:.0}/s; clean stop {:.0} ms; disk {} bytes = {:.0} bytes/stand",
                 r.goedgekeurd,
                 r.seconden,
                 r.per_s,
+                afsluiten_ms,
                 bytes,
                 bytes as f64 / r.goedgekeurd.max(1) as f64
             );
@@ -387,9 +396,11 @@ fn run(cli: Cli) -> Result<(), String> {
             duur,
             personen_vanaf,
             run,
+            kill,
             json,
         } => {
             let uit = osp_bench::startup::meet(&osp_bench::startup::StartupSpec {
+                kill,
                 osp: &osp,
                 data: &data,
                 referentie: &referentie,

@@ -50,9 +50,12 @@ pub struct StartupSpec<'a> {
     pub personen_vanaf: usize,
     /// Run number of the load.
     pub run: u32,
+    /// Stop with SIGKILL (a crash) instead of SIGTERM (a clean stop).
+    pub kill: bool,
 }
 
-/// Starts osp, measures, stops it (SIGTERM) and returns the figures as JSON.
+/// Starts osp, measures, stops it (SIGTERM, or SIGKILL for a crash) and returns the figures as
+/// JSON.
 pub fn meet(s: &StartupSpec<'_>) -> Result<serde_json::Value, String> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -114,12 +117,13 @@ pub fn meet(s: &StartupSpec<'_>) -> Result<serde_json::Value, String> {
         None
     };
     let _ = Command::new("kill")
-        .arg("-TERM")
+        .arg(if s.kill { "-KILL" } else { "-TERM" })
         .arg(pid.to_string())
         .status();
     let _ = child.wait();
     let uit = serde_json::json!({
         "startup_ms": startup_ms,
+        "gestopt_met": if s.kill { "SIGKILL" } else { "SIGTERM" },
         "geheugen_na_start": na_start,
         "load": load,
     });

@@ -205,7 +205,7 @@ pub fn run(settings: ServeSettings) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start runtime: {e}"))?;
-    runtime.block_on(async move {
+    let register = runtime.block_on(async move {
         // [outbox] push worker: reads the outboxes, POSTs to configured callbacks (SPEC §7 (b)).
         let pusher = osp_push::Pusher::new(register.clone(), push_config(&settings)).map_err(|e| format!("push: {e}"))?;
         let (push_stop, push_stop_rx) = tokio::sync::watch::channel(false);
@@ -235,9 +235,26 @@ pub fn run(settings: ServeSettings) -> Result<(), String> {
         let _ = push_stop.send(true);
         let _ = push_task.await;
         register.flush().map_err(|e| format!("flushing register: {e}"))?;
-        tracing::info!("stopped");
-        Ok(())
-    })
+        Ok::<_, String>(register)
+    })?;
+    // With every task stopped the register has one owner left; closing it folds sled's log into
+    // the start snapshot so the next `osp serve` does not replay it. Everything is already
+    // durable, so a failure here costs only start-up time.
+    drop(runtime);
+    match Arc::try_unwrap(register) {
+        Ok(register) => match register.sluiten() {
+            Ok(Some(d)) => tracing::info!(ms = d.as_millis() as u64, "start snapshot written"),
+            Ok(None) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, "start snapshot not written; the next start replays the log")
+            }
+        },
+        Err(_) => {
+            tracing::warn!("register still in use at shutdown; the next start replays the log")
+        }
+    }
+    tracing::info!("stopped");
+    Ok(())
 }
 
 async fn wait_for_signal() {
