@@ -82,7 +82,7 @@ log "$BENCH" startup --osp "$OSP" --data "$W/groot" --referentie fixtures/refere
 # Restart of the same register after that SIGTERM.
 log "$BENCH" startup --osp "$OSP" --data "$W/groot" --referentie fixtures/reference --certs "$W/certs" --duur 0 --json "$R/startup-herstart.json"
 # A crash: DUUR s of deliveries, then SIGKILL; the next start replays what was written since.
-log "$BENCH" startup --osp "$OSP" --data "$W/groot" --referentie fixtures/reference --certs "$W/certs" --duur "$DUUR" --personen-vanaf 40000 --run 902 --kill --json "$R/startup-crash-load.json"
+log "$BENCH" startup --osp "$OSP" --data "$W/groot" --referentie fixtures/reference --certs "$W/certs" --duur "$DUUR" --personen-vanaf 0 --run 902 --kill --json "$R/startup-crash-load.json"
 log "$BENCH" startup --osp "$OSP" --data "$W/groot" --referentie fixtures/reference --certs "$W/certs" --duur 0 --json "$R/startup-na-crash.json"
 
 cp bench/profile.md "$R/profile.md" 2>/dev/null || true

@@ -157,6 +157,8 @@ pub struct Register {
     klok: Klok,
     locks: locks::Stripes,
     producenten: RwLock<Vec<Arc<dyn Vervolgberichten>>>,
+    /// Outbox ids handed out to batches that are not committed yet.
+    uitgifte: Arc<Uitgifte>,
     /// The durable sled data dir [`Register::sluiten`] folds into a start snapshot (`None` for
     /// a throwaway register or another engine).
     checkpoint_dir: Option<PathBuf>,
@@ -167,6 +169,28 @@ impl std::fmt::Debug for Register {
         f.debug_struct("Register")
             .field("config", &self.config)
             .finish_non_exhaustive()
+    }
+}
+
+/// Outbox ids handed out to batches whose commit has not finished (see [`Register::outbox_read`]).
+#[derive(Debug, Default)]
+struct Uitgifte {
+    open: std::sync::Mutex<std::collections::BTreeSet<u64>>,
+}
+
+/// One handed-out outbox id; travels in the batch and is released when the store drops it.
+struct Reservering {
+    uitgifte: Arc<Uitgifte>,
+    id: u64,
+}
+
+impl Drop for Reservering {
+    fn drop(&mut self) {
+        self.uitgifte
+            .open
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .remove(&self.id);
     }
 }
 
@@ -216,6 +240,7 @@ impl Register {
             config,
             producenten: RwLock::new(producenten),
             checkpoint_dir: None,
+            uitgifte: Arc::default(),
         }
     }
 
@@ -372,18 +397,32 @@ impl Register {
         vanaf.extend_from_slice(outbox_part(after).as_bytes());
         let mut uit = Vec::new();
         let mut cursor = vanaf;
+        // Ids are taken when a batch is built and batches are applied in any order, so a message
+        // may be visible while a lower id is still on its way. Stop below the lowest id still
+        // out: a cursor at the last message read then never passes one that appears later.
+        // Holding the lock during the scan keeps new ids (all higher) from being handed out.
+        let open = self
+            .uitgifte
+            .open
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        let grens = open.first().copied().unwrap_or(u64::MAX);
         // Acknowledged messages are skipped; read in pages until `max` unacknowledged are found.
-        while uit.len() < max {
+        'lezen: while uit.len() < max {
             let page = self.store.scan_after(&pre, &cursor, max.max(16))?;
             let Some((last, _)) = page.last() else { break };
             cursor = last.clone();
             for (k, v) in &page {
                 let b: OutboxBericht = decode(k, v)?;
+                if b.id >= grens {
+                    break 'lezen;
+                }
                 if !b.bevestigd && uit.len() < max {
                     uit.push(b);
                 }
             }
         }
+        drop(open);
         Ok(uit)
     }
 
@@ -442,7 +481,20 @@ impl Register {
         bericht: NieuwBericht,
         batch: &mut Batch,
     ) -> Result<u64, StoreError> {
-        let id = self.store.next_id()?;
+        let id = {
+            let mut open = self
+                .uitgifte
+                .open
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            let id = self.store.next_id()?;
+            open.insert(id);
+            id
+        };
+        batch.bewakers.push(Box::new(Reservering {
+            uitgifte: self.uitgifte.clone(),
+            id,
+        }));
         let record = OutboxBericht {
             id,
             ontvanger_oin: bericht.ontvanger_oin,
@@ -493,5 +545,78 @@ impl RegisterLezer for Register {
             records::INSCHRIJVING.huidig,
             &[&pgn.opslagsleutel()],
         ))?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn bericht(n: u32) -> NieuwBericht {
+        NieuwBericht {
+            ontvanger_oin: "00000001234567890000".into(),
+            soort: "proef".into(),
+            inhoud: format!("<b>{n}</b>"),
+        }
+    }
+
+    fn ids(r: &Register, after: u64) -> Vec<u64> {
+        r.outbox_read("s", "00000001234567890000", after, 100)
+            .unwrap()
+            .iter()
+            .map(|b| b.id)
+            .collect()
+    }
+
+    /// Two deliveries take ids 1 and 2; the second is applied first. A reader must not see 2
+    /// while 1 is still out, or a cursor at 2 would never see 1.
+    #[test]
+    fn a_reader_never_sees_past_an_outbox_id_still_being_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = Register::open(
+            dir.path(),
+            Reference::default(),
+            RegisterConfig::wegwerp(None),
+        )
+        .unwrap();
+        let mut eerste = Batch::default();
+        let a = r.outbox_in_batch("s", bericht(1), &mut eerste).unwrap();
+        let mut tweede = Batch::default();
+        let b = r.outbox_in_batch("s", bericht(2), &mut tweede).unwrap();
+        assert!(a < b);
+        r.store.commit(tweede, Wacht::Duurzaam).unwrap();
+        assert_eq!(ids(&r, 0), Vec::<u64>::new(), "{b} waits for {a}");
+        r.store.commit(eerste, Wacht::Duurzaam).unwrap();
+        assert_eq!(ids(&r, 0), vec![a, b]);
+        assert_eq!(ids(&r, a), vec![b]);
+    }
+
+    /// A batch that is never committed (the delivery failed after taking an id) releases it.
+    #[test]
+    fn an_abandoned_batch_releases_its_outbox_id() {
+        let dir = tempfile::tempdir().unwrap();
+        let r = Register::open(
+            dir.path(),
+            Reference::default(),
+            RegisterConfig::wegwerp(None),
+        )
+        .unwrap();
+        let mut weg = Batch::default();
+        r.outbox_in_batch("s", bericht(1), &mut weg).unwrap();
+        let id = r.outbox_append("s", bericht(2)).unwrap();
+        assert!(ids(&r, 0).is_empty());
+        drop(weg);
+        assert_eq!(ids(&r, 0), vec![id]);
+    }
+
+    /// The durable path: the committer releases the id only after the flush.
+    #[test]
+    fn the_committer_releases_an_outbox_id_once_its_commit_is_over() {
+        let dir = tempfile::tempdir().unwrap();
+        let r =
+            Register::open(dir.path(), Reference::default(), RegisterConfig::default()).unwrap();
+        let id = r.outbox_append("s", bericht(1)).unwrap();
+        assert_eq!(ids(&r, 0), vec![id]);
+        assert!(r.uitgifte.open.lock().unwrap().is_empty());
     }
 }

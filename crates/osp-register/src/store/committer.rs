@@ -106,19 +106,23 @@ fn run(mut motor: impl Motor, rx: Receiver<Taak>) {
         } else {
             motor.apply(samen)
         };
+        // A batch's bewakers are dropped when its wait is over, before the waiter hears so: what
+        // the waiter reads next must see them released.
         let mut duurzaam = Vec::new();
         for t in groep {
             match (&toegepast, t.wacht) {
-                (Ok(()), Wacht::Duurzaam) => duurzaam.push(t.antwoord),
+                (Ok(()), Wacht::Duurzaam) => duurzaam.push(t),
                 (r, _) => {
+                    drop(t.batch);
                     let _ = t.antwoord.send(r.clone());
                 }
             }
         }
         if !duurzaam.is_empty() {
             let r = motor.flush();
-            for a in duurzaam {
-                let _ = a.send(r.clone());
+            for t in duurzaam {
+                drop(t.batch);
+                let _ = t.antwoord.send(r.clone());
             }
         }
     }

@@ -28,11 +28,26 @@ pub enum StoreError {
     },
 }
 
+/// Something a batch keeps alive until its commit has finished — applied, and durable when the
+/// caller waits for that — or the batch is abandoned: the register's outbox id reservations.
+pub type Bewaker = Box<dyn std::any::Any + Send>;
+
 /// A set of writes applied atomically: all or nothing, also across a crash.
-#[derive(Debug, Default, Clone)]
+#[derive(Default)]
 pub struct Batch {
     /// `(key, Some(value))` = put, `(key, None)` = delete, in order.
     pub ops: Vec<(Vec<u8>, Option<Vec<u8>>)>,
+    /// Dropped by the store once the commit has finished, or with the batch if it never is.
+    pub bewakers: Vec<Bewaker>,
+}
+
+impl std::fmt::Debug for Batch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Batch")
+            .field("ops", &self.ops)
+            .field("bewakers", &self.bewakers.len())
+            .finish()
+    }
 }
 
 impl Batch {

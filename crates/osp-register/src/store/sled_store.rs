@@ -57,7 +57,7 @@ struct SledMotor {
 impl Motor for SledMotor {
     fn apply(&mut self, batch: Batch) -> Result<(), String> {
         self.db
-            .apply_batch(sled_batch(batch))
+            .apply_batch(sled_batch(batch.ops))
             .map_err(|e| e.to_string())
     }
 
@@ -69,9 +69,9 @@ impl Motor for SledMotor {
     }
 }
 
-fn sled_batch(batch: Batch) -> sled::Batch {
+fn sled_batch(ops: Vec<(Vec<u8>, Option<Vec<u8>>)>) -> sled::Batch {
     let mut b = sled::Batch::default();
-    for (k, v) in batch.ops {
+    for (k, v) in ops {
         match v {
             Some(v) => b.insert(k, v),
             None => b.remove(k),
@@ -246,7 +246,12 @@ impl Store for SledStore {
         match &self.committer {
             Some(c) => c.commit(batch, wacht),
             None if batch.is_empty() => Ok(()),
-            None => self.db.apply_batch(sled_batch(batch)).map_err(engine),
+            None => {
+                let Batch { ops, bewakers } = batch;
+                let r = self.db.apply_batch(sled_batch(ops)).map_err(engine);
+                drop(bewakers);
+                r
+            }
         }
     }
 
