@@ -16,6 +16,22 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// `mi_option_purge_delay` in mimalloc v3's `mi_option_e` (16th entry; the Rust bindings name
+/// only some entries).
+const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+
+/// Return freed pages to the OS at once instead of after mimalloc v3's default 1 s: every
+/// blocking-pool thread keeps its own heap, and the delay let `osp serve` hold ≈45 MiB more
+/// after a keep-alive run (275 → 228 MiB, same msg/s; issue 7's RSS ≤ 300 MB target).
+fn allocator_settings() {
+    // SAFETY: mi_option_set only stores an option value; it is called before any other thread
+    // exists and with an index from the bundled mimalloc's own enum.
+    #[allow(unsafe_code)]
+    unsafe {
+        libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0);
+    }
+}
+
 /// Emulator of DUO's Onderwijs Service Poort (ROD, sector VO).
 #[derive(Debug, Parser)]
 #[command(name = "osp", version, about, propagate_version = true)]
@@ -145,6 +161,7 @@ struct ReplayArgs {
 }
 
 fn main() -> ExitCode {
+    allocator_settings();
     let cli = Cli::parse();
     match cli.command {
         Command::Certs(cmd) => certs(cmd),
