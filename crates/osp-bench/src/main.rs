@@ -116,6 +116,10 @@ enum Cmd {
         /// Stop osp with SIGKILL (a crash: no clean stop, no start snapshot) instead of SIGTERM.
         #[arg(long)]
         kill: bool,
+        /// Start, measure and stop this many times; `startup_ms` is the median, every start is
+        /// listed (one slow start on a shared machine is then visible, not the figure).
+        #[arg(long, default_value_t = 1)]
+        herhaal: usize,
         /// JSON output file.
         #[arg(long)]
         json: Option<PathBuf>,
@@ -397,9 +401,10 @@ fn run(cli: Cli) -> Result<(), String> {
             personen_vanaf,
             run,
             kill,
+            herhaal,
             json,
         } => {
-            let uit = osp_bench::startup::meet(&osp_bench::startup::StartupSpec {
+            let spec = osp_bench::startup::StartupSpec {
                 kill,
                 osp: &osp,
                 data: &data,
@@ -409,7 +414,8 @@ fn run(cli: Cli) -> Result<(), String> {
                 duur,
                 personen_vanaf,
                 run,
-            })?;
+            };
+            let uit = osp_bench::startup::meet_herhaald(&spec, herhaal)?;
             schrijf_json(json.as_deref(), &uit)
         }
         Cmd::Wacht { port, certs, max } => {

@@ -341,14 +341,25 @@ pub fn schrijf(dir: &Path, uit: &Path) -> Result<(), String> {
             "loaded register, first start after the bulk load (stopped cleanly)",
             &vol,
         ),
-        ("loaded register, restarted after SIGTERM", &herstart),
+        (
+            "loaded register, restarted after SIGTERM (median of the starts listed)",
+            &herstart,
+        ),
         (
             "loaded register, started after a SIGKILL (sled replays its log)",
             &na_crash,
         ),
     ] {
         if let Some(v) = v {
-            let _ = writeln!(md, "\n`osp serve` on the {naam}: first accepted mTLS connection after **{} ms**; RSS after start {} MiB.", fmt(getal(v, &["startup_ms"]), 0), fmt(getal(v, &["geheugen_na_start", "rss_kib"]).map(|k| k / 1024.0), 0));
+            let alle = v
+                .get("startup_ms_alle")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    let ms: Vec<String> = a.iter().map(|m| fmt(m.as_f64(), 0)).collect();
+                    format!(" (starts: {} ms)", ms.join(", "))
+                })
+                .unwrap_or_default();
+            let _ = writeln!(md, "\n`osp serve` on the {naam}: first accepted mTLS connection after **{} ms**{alle}; RSS after start {} MiB.", fmt(getal(v, &["startup_ms"]), 0), fmt(getal(v, &["geheugen_na_start", "rss_kib"]).map(|k| k / 1024.0), 0));
             if let Some(l) = v.get("load").filter(|l| !l.is_null()) {
                 let _ = writeln!(md, "Keep-alive delivery with that register: **{} msg/s**, p99 {} ms, errors {}, goedgekeurd {}/{}; RSS after {} MiB.",
                     fmt(getal(l, &["msg_per_s"]), 0), fmt(getal(l, &["latentie_ms", "p99"]), 2), fouten(l), fmt(getal(l, &["goedgekeurd"]), 0), fmt(getal(l, &["gecontroleerd"]), 0),

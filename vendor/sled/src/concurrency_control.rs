@@ -64,7 +64,7 @@ impl ConcurrencyControl {
         if self.active.fetch_or(RW_REQUIRED_BIT, SeqCst) < RW_REQUIRED_BIT {
             // we are the first to set this bit
             while self.active.load(Acquire) != RW_REQUIRED_BIT {
-                std::sync::atomic::spin_loop_hint()
+                std::thread::yield_now() // osp patch: was spin_loop_hint (OSP-PATCH.md)
             }
             self.upgrade_complete.store(true, Release);
         }
@@ -97,7 +97,7 @@ impl ConcurrencyControl {
         });
         self.enable();
         while !self.upgrade_complete.load(Acquire) {
-            std::sync::atomic::spin_loop_hint()
+            std::thread::yield_now() // osp patch: was spin_loop_hint (OSP-PATCH.md)
         }
         Protector::Write(self.rw.write())
     }
