@@ -354,6 +354,7 @@ pub fn schrijf(dir: &Path, uit: &Path) -> Result<(), String> {
             let alle = v
                 .get("startup_ms_alle")
                 .and_then(Value::as_array)
+                .filter(|a| a.len() > 1)
                 .map(|a| {
                     let ms: Vec<String> = a.iter().map(|m| fmt(m.as_f64(), 0)).collect();
                     format!(" (starts: {} ms)", ms.join(", "))

@@ -24,6 +24,10 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 /// blocking-pool thread keeps its own heap, and the delay let `osp serve` hold ≈45 MiB more
 /// after a keep-alive run (275 → 228 MiB, same msg/s; issue 7's RSS ≤ 300 MB target).
 fn allocator_settings() {
+    // An explicit MIMALLOC_PURGE_DELAY (mimalloc reads it itself) wins.
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {
+        return;
+    }
     // SAFETY: mi_option_set only stores an option value; it is called before any other thread
     // exists and with an index from the bundled mimalloc's own enum.
     #[allow(unsafe_code)]
