@@ -560,6 +560,12 @@ mod tests {
         }
     }
 
+    fn register(config: RegisterConfig) -> (tempfile::TempDir, Register) {
+        let dir = tempfile::tempdir().unwrap();
+        let r = Register::open(dir.path(), Reference::default(), config).unwrap();
+        (dir, r)
+    }
+
     fn ids(r: &Register, after: u64) -> Vec<u64> {
         r.outbox_read("s", "00000001234567890000", after, 100)
             .unwrap()
@@ -572,13 +578,7 @@ mod tests {
     /// while 1 is still out, or a cursor at 2 would never see 1.
     #[test]
     fn a_reader_never_sees_past_an_outbox_id_still_being_committed() {
-        let dir = tempfile::tempdir().unwrap();
-        let r = Register::open(
-            dir.path(),
-            Reference::default(),
-            RegisterConfig::wegwerp(None),
-        )
-        .unwrap();
+        let (_dir, r) = register(RegisterConfig::wegwerp(None));
         let mut eerste = Batch::default();
         let a = r.outbox_in_batch("s", bericht(1), &mut eerste).unwrap();
         let mut tweede = Batch::default();
@@ -594,13 +594,7 @@ mod tests {
     /// A batch that is never committed (the delivery failed after taking an id) releases it.
     #[test]
     fn an_abandoned_batch_releases_its_outbox_id() {
-        let dir = tempfile::tempdir().unwrap();
-        let r = Register::open(
-            dir.path(),
-            Reference::default(),
-            RegisterConfig::wegwerp(None),
-        )
-        .unwrap();
+        let (_dir, r) = register(RegisterConfig::wegwerp(None));
         let mut weg = Batch::default();
         r.outbox_in_batch("s", bericht(1), &mut weg).unwrap();
         let id = r.outbox_append("s", bericht(2)).unwrap();
@@ -612,9 +606,7 @@ mod tests {
     /// The durable path: the committer releases the id only after the flush.
     #[test]
     fn the_committer_releases_an_outbox_id_once_its_commit_is_over() {
-        let dir = tempfile::tempdir().unwrap();
-        let r =
-            Register::open(dir.path(), Reference::default(), RegisterConfig::default()).unwrap();
+        let (_dir, r) = register(RegisterConfig::default());
         let id = r.outbox_append("s", bericht(1)).unwrap();
         assert_eq!(ids(&r, 0), vec![id]);
         assert!(r.uitgifte.open.lock().unwrap().is_empty());
