@@ -17,6 +17,17 @@ PERSONEN=${PERSONEN:-150000}
 CARGO=${CARGO:-cargo}
 
 $CARGO build --release -p osp-cli -p osp-bench
+# The peer mock runs on Node.js; install it like scripts/deps.sh installs the build's packages.
+if ! command -v npm >/dev/null || ! command -v node >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "bench: installing nodejs npm" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
+  else
+    echo "make bench needs Node.js and npm for the peer mock (install them with: sudo apt-get install nodejs npm)" >&2
+    exit 1
+  fi
+fi
 OSP=$ROOT/target/release/osp
 BENCH=$ROOT/target/release/osp-bench
 (cd bench/peer && npm install --no-audit --no-fund --silent)
