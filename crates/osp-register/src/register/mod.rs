@@ -178,6 +178,13 @@ struct Uitgifte {
     open: std::sync::Mutex<std::collections::BTreeSet<u64>>,
 }
 
+impl Uitgifte {
+    /// The open ids; a panic elsewhere cannot leave the set inconsistent (single inserts/removes).
+    fn open(&self) -> std::sync::MutexGuard<'_, std::collections::BTreeSet<u64>> {
+        self.open.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
+
 /// One handed-out outbox id; travels in the batch and is released when the store drops it.
 struct Reservering {
     uitgifte: Arc<Uitgifte>,
@@ -186,11 +193,7 @@ struct Reservering {
 
 impl Drop for Reservering {
     fn drop(&mut self) {
-        self.uitgifte
-            .open
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(&self.id);
+        self.uitgifte.open().remove(&self.id);
     }
 }
 
@@ -401,11 +404,7 @@ impl Register {
         // may be visible while a lower id is still on its way. Stop below the lowest id still
         // out: a cursor at the last message read then never passes one that appears later.
         // Holding the lock during the scan keeps new ids (all higher) from being handed out.
-        let open = self
-            .uitgifte
-            .open
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner);
+        let open = self.uitgifte.open();
         let grens = open.first().copied().unwrap_or(u64::MAX);
         // Acknowledged messages are skipped; read in pages until `max` unacknowledged are found.
         'lezen: while uit.len() < max {
@@ -482,11 +481,7 @@ impl Register {
         batch: &mut Batch,
     ) -> Result<u64, StoreError> {
         let id = {
-            let mut open = self
-                .uitgifte
-                .open
-                .lock()
-                .unwrap_or_else(PoisonError::into_inner);
+            let mut open = self.uitgifte.open();
             let id = self.store.next_id()?;
             open.insert(id);
             id
@@ -609,6 +604,6 @@ mod tests {
         let (_dir, r) = register(RegisterConfig::default());
         let id = r.outbox_append("s", bericht(1)).unwrap();
         assert_eq!(ids(&r, 0), vec![id]);
-        assert!(r.uitgifte.open.lock().unwrap().is_empty());
+        assert!(r.uitgifte.open().is_empty());
     }
 }
