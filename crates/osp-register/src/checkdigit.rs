@@ -24,26 +24,27 @@ pub fn bsn_geldig(bsn: &str) -> bool {
     }
 }
 
-/// Whether `own` passes DUO's onderwijsnummer proef: (9·d1+…+2·d8) mod 11 = d9 + 5.
+/// Whether `own` passes DUO's onderwijsnummer proef: the elfproef with remainder 5,
+/// (9·d1+…+2·d8 − d9) mod 11 = 5. The modulo covers the check digit too, so a number ending in
+/// 6–9 can pass (RULES.md 0102, corrected 2026-12: the earlier "mod 11 = d9 + 5" refused those).
 pub fn onderwijsnummer_geldig(own: &str) -> bool {
     match gewogen_som(own) {
-        Some((som, d9)) => som % 11 == d9 + 5,
+        Some((som, d9)) => (som + 11 - d9) % 11 == 5,
         None => false,
     }
 }
 
 /// Completes an 8-digit base into a valid onderwijsnummer, or `None` when no ninth digit
-/// can satisfy the proef (the remainder must lie in 5..=10).
+/// satisfies the proef (the digit would have to be 10: one base in eleven).
 pub fn onderwijsnummer_met_controlecijfer(basis: u32) -> Option<String> {
     if basis > 99_999_999 {
         return None;
     }
     let acht = format!("{:08}", basis);
     let (som, _) = gewogen_som(&format!("{acht}0"))?;
-    let rest = som % 11;
-    (5..=10)
-        .contains(&rest)
-        .then(|| format!("{acht}{}", rest - 5))
+    // d9 ≡ som − 5 (mod 11)
+    let d9 = (som + 6) % 11;
+    (d9 <= 9).then(|| format!("{acht}{d9}"))
 }
 
 #[cfg(test)]
@@ -78,6 +79,13 @@ mod tests {
         assert!(!bsn_geldig("12345678a"));
         assert!(!onderwijsnummer_geldig("100000005"));
         assert!(onderwijsnummer_geldig("100000041"));
+        // TESTDATA.md: passes the corrected proef with last digit 6 (the old text refused it).
+        assert!(onderwijsnummer_geldig("100000016"));
+        // Near-misses: the neighbours of a valid number fail.
+        assert!(!onderwijsnummer_geldig("100000015"));
+        assert!(!onderwijsnummer_geldig("100000017"));
+        assert!(!onderwijsnummer_geldig("10000001"));
+        assert!(!onderwijsnummer_geldig("10000001x"));
     }
 
     proptest! {
@@ -107,11 +115,23 @@ mod tests {
         }
 
         #[test]
+        fn every_last_digit_occurs_in_valid_onderwijsnummers(basis in 0u32..100_000_000) {
+            // Exactly one check digit per base, except the one base in eleven that would need 10.
+            let acht = format!("{:08}", basis);
+            let geldig = (0..10).filter(|d| onderwijsnummer_geldig(&format!("{acht}{d}"))).count();
+            prop_assert!(geldig <= 1);
+            prop_assert_eq!(geldig == 1, onderwijsnummer_met_controlecijfer(basis).is_some());
+        }
+
+        #[test]
         fn onderwijsnummer_proef_matches_definition(n in 0u32..1_000_000_000) {
             let s = format!("{:09}", n);
             let d: Vec<u32> = s.bytes().map(|b| u32::from(b - b'0')).collect();
             let som: u32 = (0..8).map(|i| d[i] * (9 - i as u32)).sum();
-            prop_assert_eq!(onderwijsnummer_geldig(&s), som % 11 == d[8] + 5);
+            prop_assert_eq!(
+                onderwijsnummer_geldig(&s),
+                (som as i64 - d[8] as i64).rem_euclid(11) == 5
+            );
             let bsn_def = (som as i64 - d[8] as i64).rem_euclid(11) == 0 && n != 0;
             prop_assert_eq!(bsn_geldig(&s), bsn_def);
         }

@@ -8,7 +8,7 @@ use crate::domain::{Foutmelding, Geboortedatum, Pgn};
 /// 0101: (9·d1+…+2·d8 − d9) mod 11 ≠ 0, or all zeros.
 pub const R0101: Regel =
     Regel::afkeuring("0101", "Burgerservicenummer voldoet niet aan de elfproef");
-/// 0102: (9·d1+…+2·d8) mod 11 ≠ d9 + 5.
+/// 0102: (9·d1+…+2·d8 − d9) mod 11 ≠ 5.
 pub const R0102: Regel = Regel::afkeuring("0102", "Onderwijsnummer voldoet niet aan de proef");
 /// 0103: BSN not in the proef-BRP (strict mode, default).
 pub const R0103: Regel = Regel::afkeuring("0103", "Burgerservicenummer komt niet voor in de BRP");
@@ -102,6 +102,15 @@ mod tests {
         );
         // near miss: passes the proef and issued
         assert!(controleer_pgn(&own("100000041"), true, &ctx()).is_empty());
+        // last digit 6 passes the corrected proef: never issued is 0104, not 0102
+        assert_eq!(
+            codes(&controleer_pgn(&own("100000016"), false, &ctx())),
+            ["0104"]
+        );
+        assert_eq!(
+            codes(&controleer_pgn(&own("100000017"), false, &ctx())),
+            ["0102"]
+        );
     }
 
     #[test]
