@@ -697,6 +697,86 @@ fn authorisation_0901_uses_from_oin() {
     assert_eq!(codes(&a), ["0901"]);
 }
 
+#[test]
+fn answers_and_identificatiecodes_do_not_cross_administraties() {
+    let (_d, r) = register();
+    let ins = inschrijving(sanne(), "V1");
+    let t = "2025-09-01T08:00:00Z";
+    let a = lever(&r, "s", AA, &uuid(1), t, Bericht::Inschrijving(ins.clone()));
+    assert!(a.terugkoppeling.levering_goedgekeurd);
+
+    // 99BB's administratie re-sends 99AA's exact body: 0901, not 99AA's stored answer.
+    let b = lever(&r, "s", BB, &uuid(1), t, Bericht::Inschrijving(ins.clone()));
+    assert_eq!(codes(&b), ["0901"]);
+    assert_ne!(b.response_identificatiecode, a.response_identificatiecode);
+    // A different body under that identificatiecode: 0901, not "the id exists" (0001).
+    let mut ander = ins.clone();
+    ander.perioden.truncate(1);
+    assert_eq!(
+        codes(&lever(
+            &r,
+            "s",
+            BB,
+            &uuid(1),
+            t,
+            Bericht::Inschrijving(ander)
+        )),
+        ["0901"]
+    );
+    // Nor does a removal of 99AA's key tell 99BB whether it exists (0301 / goedgekeurd).
+    let weg = VerwijderingInschrijving {
+        pgn: sanne(),
+        brin: "99AA".into(),
+        inschrijvingvolgnummer: "V1".into(),
+    };
+    let w = lever(
+        &r,
+        "s",
+        BB,
+        &uuid(2),
+        t,
+        Bericht::VerwijderingInschrijving(weg.clone()),
+    );
+    assert_eq!(codes(&w), ["0901"]);
+    let weg_onbekend = VerwijderingInschrijving {
+        inschrijvingvolgnummer: "ONBEKEND".into(),
+        ..weg
+    };
+    assert_eq!(
+        codes(&lever(
+            &r,
+            "s",
+            BB,
+            &uuid(3),
+            t,
+            Bericht::VerwijderingInschrijving(weg_onbekend)
+        )),
+        ["0901"]
+    );
+
+    // 99BB's own delivery may use the same identificatiecode: stored answers are per sender.
+    let mut eigen = inschrijving(sanne(), "B1");
+    eigen.brin = "99BB".into();
+    for p in &mut eigen.perioden {
+        p.vestiging = "99BB00".into();
+        p.onderwijsaanbieder = Some("100A002".into());
+        p.onderwijslocatie = Some("100X003".into());
+    }
+    let e = lever(&r, "s", BB, &uuid(1), t, Bericht::Inschrijving(eigen));
+    assert!(
+        e.terugkoppeling.levering_goedgekeurd,
+        "{:?}",
+        e.terugkoppeling
+    );
+
+    // 99AA still gets its own stored answer, and its stand is untouched.
+    assert_eq!(
+        lever(&r, "s", AA, &uuid(1), t, Bericht::Inschrijving(ins)),
+        a
+    );
+    assert_eq!(historie_inschrijving(&r, "s", &sanne(), "V1").len(), 1);
+}
+
 /// A producer that sends every school an echo of each registered change (test double for the
 /// bekostiging / bewijs producers).
 struct Echo;

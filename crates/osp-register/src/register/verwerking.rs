@@ -115,7 +115,18 @@ impl Register {
             g02_inschrijving::waardenlijsten(ins, &ctx)?;
         }
 
-        let id_key = key(v.sandbox, "id", &[&kop.identificatiecode]);
+        // Authorisation comes before anything that reads the register: an administratie that may
+        // not deliver for this instelling learns nothing about its stands, stored answers or
+        // identificatiecodes — only 0901. The answer is not recorded: it follows from the body and
+        // the reference data alone, so a resend gets the same answer anyway.
+        if let Some(f) = brin_van(bericht).and_then(|brin| g09_context::autorisatie(brin, &ctx)) {
+            tracing::info!(from_oin = %v.from_oin, "0901: administratie niet geautoriseerd");
+            return Ok(self.antwoord(v, terugkoppeling(kop, vec![f]), self.klok.nu(v.sandbox)));
+        }
+
+        // Stored answers are scoped to the sending administratie (From OIN): one administratie
+        // can neither replay another's answer nor learn that its identificatiecode exists.
+        let id_key = key(v.sandbox, "id", &[v.from_oin, &kop.identificatiecode]);
         let lock_key = match bericht {
             Bericht::Inschrijving(Inschrijving { pgn, .. })
             | Bericht::VerwijderingInschrijving(VerwijderingInschrijving { pgn, .. })
@@ -161,7 +172,7 @@ impl Register {
             Bericht::Identificatie(id) => self.identificatie(&ctx, v, id, &mut batch)?,
             Bericht::Examenresultaat(er) => self.examenresultaat(&ctx, v, er, nu, &mut batch)?,
             Bericht::VerwijderingExamenresultaat(w) => {
-                self.verwijdering_examenresultaat(&ctx, v, w, nu, &mut batch)?
+                self.verwijdering_examenresultaat(v, w, nu, &mut batch)?
             }
         };
         if !tk.levering_goedgekeurd && !batch.is_empty() {
@@ -399,7 +410,6 @@ impl Register {
         batch: &mut Batch,
     ) -> Result<Terugkoppeling, ServiceError> {
         let (tk, huidig) = self.verwijdering::<Inschrijving>(
-            ctx,
             v,
             INSCHRIJVING,
             (&w.pgn, &w.brin),
@@ -462,14 +472,12 @@ impl Register {
 
     fn verwijdering_examenresultaat(
         &self,
-        ctx: &Context<'_>,
         v: &Aanleververzoek<'_>,
         w: &VerwijderingExamenresultaat,
         nu: DateTime<Utc>,
         batch: &mut Batch,
     ) -> Result<Terugkoppeling, ServiceError> {
         let (tk, _) = self.verwijdering::<Examenresultaat>(
-            ctx,
             v,
             EXAMENRESULTAAT,
             (&w.pgn, &w.brin),
@@ -480,13 +488,12 @@ impl Register {
         Ok(tk)
     }
 
-    /// A verwijdering of either kind: the stored stand, the checks (controlecijfer, autorisatie,
+    /// A verwijdering of either kind: the stored stand, the checks (controlecijfer,
     /// 0301 for an unknown key) and — when goedgekeurd — the removal in the batch. Returns the
     /// terugkoppeling and the stand it removed.
     #[allow(clippy::too_many_arguments)]
     fn verwijdering<T: serde::Serialize + serde::de::DeserializeOwned>(
         &self,
-        ctx: &Context<'_>,
         v: &Aanleververzoek<'_>,
         soort: Standsoort,
         (pgn, brin): (&Pgn, &str),
@@ -498,7 +505,6 @@ impl Register {
         let delen = [opslag.as_str(), brin, volgnummer];
         let (huidig, mut f) = self.huidige_stand::<T>(v, soort, &delen)?;
         f.extend(g01_persoon::controlecijfer(pgn));
-        f.extend(g09_context::autorisatie(brin, ctx));
         f.extend(g03_verwijdering::niet_geregistreerd(
             huidig.is_some(),
             pgn,
@@ -539,6 +545,18 @@ impl Register {
             }
         }
         Ok(())
+    }
+}
+
+/// The instelling a payload delivers for; `None` for identificatie, which asks about a person
+/// and is open to every administratie.
+fn brin_van(bericht: &Bericht) -> Option<&str> {
+    match bericht {
+        Bericht::Inschrijving(i) => Some(&i.brin),
+        Bericht::VerwijderingInschrijving(w) => Some(&w.brin),
+        Bericht::Examenresultaat(e) => Some(&e.brin),
+        Bericht::VerwijderingExamenresultaat(w) => Some(&w.brin),
+        Bericht::Identificatie(_) => None,
     }
 }
 

@@ -28,7 +28,8 @@ pub const R0907: Regel = Regel::afkeuring("0907", "Onderwijslocatie is onbekend"
 /// The rules of this group.
 pub const REGELS: &[Regel] = &[R0901, R0902, R0903, R0904, R0905, R0906, R0907];
 
-/// 0901 for any delivery carrying a `brin`.
+/// 0901 for any delivery carrying a `brin`. The register checks it before anything else and
+/// answers an unauthorised delivery with 0901 alone, so the other checks of this group assume it.
 pub fn autorisatie(brin: &str, ctx: &Context<'_>) -> Option<Foutmelding> {
     (!ctx.reference.administratie_mag(ctx.from_oin, brin)).then(|| R0901.fout(&[("brin", brin)]))
 }
@@ -74,11 +75,10 @@ pub fn aanbieder_van_instelling(brin: &str, aanbieder: &str, ctx: &Context<'_>) 
         .is_some_and(|a| a.brin == brin)
 }
 
-/// Every group-09 check of an inschrijving (0901, 0902 on datumInschrijving, per period
-/// 0903–0907).
+/// The group-09 checks of an inschrijving after authorisation: 0902 on datumInschrijving, per
+/// period 0903–0907.
 pub fn controleer_inschrijving(ins: &Inschrijving, ctx: &Context<'_>) -> Vec<Foutmelding> {
     let mut uit = Vec::new();
-    uit.extend(autorisatie(&ins.brin, ctx));
     uit.extend(instelling_actief(&ins.brin, ins.datum_inschrijving, ctx));
     let volg = ins.inschrijvingvolgnummer.as_str();
     for p in ins.perioden_op_datum() {
@@ -117,11 +117,10 @@ pub fn controleer_inschrijving(ins: &Inschrijving, ctx: &Context<'_>) -> Vec<Fou
     uit
 }
 
-/// Group-09 checks of an examenresultaat: 0901, 0902 (on datumUitslag, else the register date)
+/// Group-09 checks of an examenresultaat after authorisation: 0902 (on datumUitslag, else the register date)
 /// and 0903 for its vestiging. Its aanbieder is rule 0501 (group 05).
 pub fn controleer_examenresultaat(er: &Examenresultaat, ctx: &Context<'_>) -> Vec<Foutmelding> {
     let mut uit = Vec::new();
-    uit.extend(autorisatie(&er.brin, ctx));
     let peildatum = er.uitslag.as_ref().map_or(ctx.vandaag, |u| u.datum_uitslag);
     uit.extend(instelling_actief(&er.brin, peildatum, ctx));
     if let Some(v) = &er.vestiging {
@@ -155,7 +154,7 @@ mod tests {
             from_oin: "00000004000000099000",
             ..ctx()
         };
-        assert!(check(&sanne(), &c).is_empty());
+        assert!(autorisatie("99AA", &c).is_none());
     }
 
     #[test]
@@ -164,14 +163,15 @@ mod tests {
             from_oin: "0000000700099BB00000",
             ..ctx()
         };
-        let f = controleer_inschrijving(&sanne(), &c);
+        let f: Vec<_> = autorisatie("99AA", &c).into_iter().collect();
         assert_eq!(codes(&f), ["0901"]);
         assert_eq!(f[0].sleutelgegevens[0].sleutelwaarde, "99AA");
+        assert!(autorisatie("99AA", &ctx()).is_none());
         let c = Context {
             from_oin: "00000003123456780000",
             ..ctx()
         }; // a vendor is no administratie
-        assert_eq!(check(&sanne(), &c), ["0901"]);
+        assert!(autorisatie("99AA", &c).is_some());
     }
 
     #[test]
@@ -179,7 +179,7 @@ mod tests {
         let mut i = sanne();
         i.brin = "98ZZ".into();
         let c = check(&i, &ctx());
-        assert!(c.contains(&"0902".to_string()) && c.contains(&"0901".to_string()));
+        assert!(c.contains(&"0902".to_string()));
         // not active: before RIO validity (2000-01-01)
         let mut j = sanne();
         j.datum_inschrijving = date("1999-12-31");
