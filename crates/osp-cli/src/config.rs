@@ -70,6 +70,21 @@ pub struct FileConfig {
     /// Storage of the register.
     #[serde(default)]
     pub opslag: OpslagConfig,
+    /// Access to the admin listener (SPEC §13).
+    #[serde(default)]
+    pub admin: AdminConfig,
+}
+
+/// `[admin]` of `osp.toml`: who may use the admin listener.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdminConfig {
+    /// Bearer token for every route but `/healthz`. Without one, a listener off loopback uses
+    /// (or creates) `data/admin-token`; on loopback none is needed.
+    pub token: Option<String>,
+    /// Host names the admin listener answers to besides `localhost`, `127.0.0.1` and `[::1]`.
+    #[serde(default)]
+    pub hosts: Vec<String>,
 }
 
 /// `[opslag]` of `osp.toml`: how the register is stored.
@@ -151,6 +166,14 @@ impl FileConfig {
             push: self.push,
             // Storage is a property of the data dir: configured in the file only.
             opslag: self.opslag,
+            admin: AdminConfig {
+                token: over.admin.token.or(self.admin.token),
+                hosts: if over.admin.hosts.is_empty() {
+                    self.admin.hosts
+                } else {
+                    over.admin.hosts
+                },
+            },
         }
     }
 

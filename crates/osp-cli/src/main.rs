@@ -65,6 +65,10 @@ struct ServeArgs {
     /// Admin listener address (plain HTTP) [default: 127.0.0.1:8444].
     #[arg(long, env = "OSP_ADMIN_LISTEN")]
     admin_listen: Option<String>,
+    /// Bearer token the admin listener requires [default: none on loopback, data/admin-token
+    /// elsewhere].
+    #[arg(long, env = "OSP_ADMIN_TOKEN", hide_env_values = true)]
+    admin_token: Option<String>,
     /// Data directory for the register [default: data].
     #[arg(long, env = "OSP_DATA")]
     data: Option<PathBuf>,
@@ -188,6 +192,10 @@ fn main() -> ExitCode {
             let flags = config::FileConfig {
                 listen: args.listen,
                 admin_listen: args.admin_listen,
+                admin: config::AdminConfig {
+                    token: args.admin_token,
+                    hosts: Vec::new(),
+                },
                 data: args.data,
                 certs: args.certs,
                 reference: args.reference,

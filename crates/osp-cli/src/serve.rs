@@ -98,6 +98,7 @@ pub fn gateway_config(s: &ServeSettings) -> GatewayConfig {
     let mut g = GatewayConfig::dev(&s.certs);
     g.listen = s.listen;
     g.admin = Some(s.admin_listen);
+    g.admin_access.hosts = s.file.admin.hosts.clone();
     g.sandboxes = s
         .file
         .sandboxes
@@ -200,6 +201,9 @@ pub fn run(settings: ServeSettings) -> Result<(), String> {
             settings.reference.display()
         )
     })?;
+    let mut gateway_settings = gateway_config(&settings);
+    gateway_settings.admin_access.token =
+        admin_token(&settings.data, settings.admin_listen, &settings.file.admin)?;
     let register = Arc::new(open_register(
         &settings.data,
         reference,
@@ -223,7 +227,7 @@ pub fn run(settings: ServeSettings) -> Result<(), String> {
                 Arc::new(osp_push::PushAdmin { pusher }),
             ],
         };
-        let gateway = Gateway::start_extended(gateway_config(&settings), register.clone(), extras)
+        let gateway = Gateway::start_extended(gateway_settings, register.clone(), extras)
             .await
             .map_err(|e| match e {
                 osp_gateway::GatewayError::Bind { addr, source } if source.kind() == std::io::ErrorKind::AddrInUse => {
@@ -262,6 +266,75 @@ pub fn run(settings: ServeSettings) -> Result<(), String> {
     }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// File in the data directory that holds the generated admin token.
+pub const ADMIN_TOKEN_FILE: &str = "admin-token";
+
+/// The admin token in force: the configured one; else, when the admin listener is off loopback,
+/// the one in `data/admin-token`, created (mode 0600) and printed once when absent. A listener
+/// bound off loopback always says so on stderr.
+pub fn admin_token(
+    data: &Path,
+    listen: std::net::SocketAddr,
+    config: &crate::config::AdminConfig,
+) -> Result<Option<String>, String> {
+    if listen.ip().is_loopback() {
+        return Ok(config.token.clone());
+    }
+    let path = data.join(ADMIN_TOKEN_FILE);
+    let token = match &config.token {
+        Some(t) => t.clone(),
+        None => match std::fs::read_to_string(&path) {
+            Ok(t) if !t.trim().is_empty() => t.trim().to_string(),
+            Ok(_) => {
+                return Err(format!(
+                    "{} is empty: remove it or put a token in it",
+                    path.display()
+                ))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let t = nieuw_token();
+                write_private(data, &path, &t)?;
+                eprintln!("admin token (written once to {}): {t}", path.display());
+                t
+            }
+            Err(e) => return Err(format!("cannot read {}: {e}", path.display())),
+        },
+    };
+    eprintln!(
+        "warning: the admin listener {listen} is not on loopback: every route but /healthz requires `Authorization: Bearer <token>`{}",
+        if config.token.is_some() { " ([admin] token)".to_string() } else { format!(" (token in {})", path.display()) }
+    );
+    Ok(Some(token))
+}
+
+/// 244 random bits as 64 hex digits (two v4 UUIDs from the OS generator).
+fn nieuw_token() -> String {
+    format!("{}{}", uuid_hex(), uuid_hex())
+}
+
+fn uuid_hex() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+fn write_private(data: &Path, path: &Path, text: &str) -> Result<(), String> {
+    use std::io::Write;
+    std::fs::create_dir_all(data)
+        .map_err(|e| format!("cannot create data directory {}: {e}", data.display()))?;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut f = options
+        .open(path)
+        .map_err(|e| format!("cannot create {}: {e}", path.display()))?;
+    f.write_all(format!("{text}\n").as_bytes())
+        .and_then(|()| f.sync_all())
+        .map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 async fn wait_for_signal() {
@@ -316,4 +389,61 @@ fn print_banner(
     println!("  client cert   : {certs}/clients/{oin}.pem + .key (trust {certs}/root-ca.pem)");
     println!("  try           : cargo run --release -p osp-cli -- send fixtures/samples/aanleverenInschrijvingVO_Request.xml --as {oin} --server {url} --certs {certs}");
     println!("  stop          : Ctrl-C (or SIGTERM)");
+}
+
+#[cfg(test)]
+mod admin_token_tests {
+    use super::*;
+    use crate::config::AdminConfig;
+
+    #[test]
+    fn loopback_needs_no_token_and_creates_no_file() {
+        let d = tempfile::tempdir().unwrap();
+        let loopback = "127.0.0.1:8444".parse().unwrap();
+        assert_eq!(
+            admin_token(d.path(), loopback, &AdminConfig::default()),
+            Ok(None)
+        );
+        assert!(!d.path().join(ADMIN_TOKEN_FILE).exists());
+        let given = AdminConfig {
+            token: Some("t".into()),
+            hosts: vec![],
+        };
+        assert_eq!(
+            admin_token(d.path(), loopback, &given),
+            Ok(Some("t".into()))
+        );
+    }
+
+    #[test]
+    fn off_loopback_generates_a_private_token_once_and_reuses_it() {
+        let d = tempfile::tempdir().unwrap();
+        let data = d.path().join("data");
+        let open = "0.0.0.0:8444".parse().unwrap();
+        let first = admin_token(&data, open, &AdminConfig::default())
+            .unwrap()
+            .unwrap();
+        assert_eq!(first.len(), 64);
+        assert!(first.bytes().all(|b| b.is_ascii_hexdigit()));
+        let file = data.join(ADMIN_TOKEN_FILE);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let again = admin_token(&data, open, &AdminConfig::default())
+            .unwrap()
+            .unwrap();
+        assert_eq!(first, again, "the file's token is reused");
+        // a configured token wins over the file
+        let given = AdminConfig {
+            token: Some("mine".into()),
+            hosts: vec![],
+        };
+        assert_eq!(admin_token(&data, open, &given), Ok(Some("mine".into())));
+        // an emptied file is an error, not an open listener
+        std::fs::write(&file, "\n").unwrap();
+        assert!(admin_token(&data, open, &AdminConfig::default()).is_err());
+    }
 }

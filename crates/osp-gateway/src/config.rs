@@ -59,6 +59,8 @@ pub struct GatewayConfig {
     pub listen: SocketAddr,
     /// Admin listener (plain HTTP; keep it on loopback). `None` disables it.
     pub admin: Option<SocketAddr>,
+    /// Who may use the admin listener: Host/Origin checks, bearer token (SPEC §13).
+    pub admin_access: crate::admin::access::AdminAccess,
     /// TLS material.
     pub tls: TlsPaths,
     /// Limits.
@@ -78,6 +80,7 @@ impl GatewayConfig {
         GatewayConfig {
             listen: SocketAddr::from(([127, 0, 0, 1], 8443)),
             admin: Some(SocketAddr::from(([127, 0, 0, 1], 8444))),
+            admin_access: Default::default(),
             tls: TlsPaths {
                 server_cert: certs_dir.join("server.pem"),
                 server_key: certs_dir.join("server.key"),

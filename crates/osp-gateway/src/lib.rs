@@ -23,6 +23,7 @@ mod xml;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
+pub use admin::access::AdminAccess;
 pub use admin::{AdminExtension, AdminRequest, AdminResponse};
 pub use config::{GatewayConfig, Limits, TlsPaths, DEFAULT_SANDBOX};
 pub use envelope::wrap_request;
@@ -59,6 +60,9 @@ pub enum GatewayError {
     /// The embedded XSDs do not compile (a build defect, not input).
     #[error("XSD's laden: {0}")]
     Schema(String),
+    /// The admin listener is bound off loopback without a bearer token (SPEC §13).
+    #[error("admin listener {0} is not on loopback and has no token: set [admin] token")]
+    AdminToken(SocketAddr),
     /// An internal task panicked or was cancelled.
     #[error("interne taak: {0}")]
     Task(String),

@@ -171,6 +171,13 @@ impl Gateway {
         extras: Extras,
         echo: Option<Bytes>,
     ) -> Result<RunningGateway, GatewayError> {
+        let guard = crate::admin::access::Guard::new(
+            config.admin.is_none_or(|a| a.ip().is_loopback()),
+            config.admin_access.clone(),
+        );
+        if let Some(addr) = config.admin.filter(|_| guard.token_required_but_missing()) {
+            return Err(GatewayError::AdminToken(addr));
+        }
         let tls = crate::tls::server_config(&config.tls)?;
         let listener =
             TcpListener::bind(config.listen)
@@ -211,6 +218,7 @@ impl Gateway {
         let admin = Arc::new(Admin {
             metrics: metrics.clone(),
             extensions: extras.admin_extensions,
+            guard,
         });
         tracing::info!(%local_addr, admin = ?admin_addr, "gateway listening");
         let task = tokio::spawn(run(

@@ -395,11 +395,26 @@ fn schema_locations(xml: &str) -> Vec<String> {
 }
 
 async fn admin_get(addr: std::net::SocketAddr, path: &str) -> (u16, String) {
+    admin_request(addr, "GET", path, "Host: localhost\r\n").await
+}
+
+/// One admin request with `headers` (each ending in CRLF) over a fresh connection.
+async fn admin_request(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    headers: &str,
+) -> (u16, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
-    s.write_all(format!("GET {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").as_bytes())
-        .await
-        .unwrap();
+    s.write_all(
+        format!(
+            "{method} {path} HTTP/1.1\r\n{headers}Content-Length: 0\r\nConnection: close\r\n\r\n"
+        )
+        .as_bytes(),
+    )
+    .await
+    .unwrap();
     let mut buf = String::new();
     s.read_to_string(&mut buf).await.unwrap();
     let status = buf[9..12].parse().unwrap();
@@ -455,6 +470,90 @@ async fn admin_listener_health_metrics_and_extensions() {
         (200, "{\"query\":\"a=1\"}".to_string())
     );
     assert_eq!(admin_get(admin, "/nope").await.0, 404);
+}
+
+#[tokio::test]
+async fn admin_listener_refuses_foreign_host_origin_and_missing_token() {
+    let extras = || osp_gateway::Extras {
+        admin_extensions: vec![std::sync::Arc::new(Echo)],
+    };
+    let double = std::sync::Arc::new(Double::default());
+    let gw = osp_gateway::Gateway::start_with(config(), double.clone(), validator(), extras())
+        .await
+        .unwrap();
+    let admin = gw.admin_addr().unwrap();
+    let own = format!("Host: 127.0.0.1:{}\r\n", admin.port());
+    // curl and the CLI: a loopback Host, no Origin
+    assert_eq!(admin_request(admin, "POST", "/echo", &own).await.0, 200);
+    // DNS rebinding: a hostile name that resolves to 127.0.0.1
+    let (status, body) = admin_request(admin, "POST", "/echo", "Host: evil.example\r\n").await;
+    assert_eq!(
+        (status, body.as_str()),
+        (421, "Host niet toegestaan voor de admin-API\n")
+    );
+    assert_eq!(
+        admin_request(admin, "GET", "/healthz", "Host: evil.example:8444\r\n")
+            .await
+            .0,
+        421
+    );
+    assert_eq!(
+        admin_request(admin, "GET", "/echo", "").await.0,
+        421,
+        "no Host"
+    );
+    // a page in a browser on this machine: cross-site POST
+    let cross = format!("{own}Origin: http://evil.example\r\n");
+    assert_eq!(admin_request(admin, "POST", "/echo", &cross).await.0, 403);
+    let same = format!("{own}Origin: http://127.0.0.1:{}\r\n", admin.port());
+    assert_eq!(admin_request(admin, "POST", "/echo", &same).await.0, 200);
+
+    // A configured token is required on every route but /healthz.
+    let mut cfg = config();
+    cfg.admin_access.token = Some("s3cret".into());
+    let gw2 = osp_gateway::Gateway::start_with(cfg, double, validator(), extras())
+        .await
+        .unwrap();
+    let admin = gw2.admin_addr().unwrap();
+    assert_eq!(
+        admin_request(admin, "GET", "/metrics", "Host: localhost\r\n")
+            .await
+            .0,
+        401
+    );
+    assert_eq!(
+        admin_request(
+            admin,
+            "GET",
+            "/echo",
+            "Host: localhost\r\nAuthorization: Bearer wrong\r\n"
+        )
+        .await
+        .0,
+        401
+    );
+    assert_eq!(
+        admin_request(
+            admin,
+            "GET",
+            "/echo",
+            "Host: localhost\r\nAuthorization: Bearer s3cret\r\n"
+        )
+        .await
+        .0,
+        200
+    );
+    assert_eq!(admin_get(admin, "/healthz").await.0, 200);
+
+    // Off loopback without a token the gateway does not start (checked before binding).
+    let mut open = config();
+    open.admin = Some("0.0.0.0:0".parse().unwrap());
+    let double = std::sync::Arc::new(Double::default());
+    let refused = osp_gateway::Gateway::start_with(open, double, validator(), extras()).await;
+    assert!(matches!(
+        refused,
+        Err(osp_gateway::GatewayError::AdminToken(_))
+    ));
 }
 
 #[tokio::test]

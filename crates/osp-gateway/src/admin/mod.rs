@@ -1,5 +1,8 @@
 //! The admin listener (plain HTTP, loopback by default): `/healthz`, `/metrics`, and a small
-//! router where the register and outbox plug in their own routes as [`AdminExtension`]s.
+//! router where the register and outbox plug in their own routes as [`AdminExtension`]s. Every
+//! request passes the [`access`] checks first.
+
+pub mod access;
 
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -10,6 +13,7 @@ use hyper::body::Incoming;
 use hyper::{Request, Response, StatusCode};
 
 use crate::metrics::Metrics;
+use access::{Facts, Guard, Refusal};
 
 /// Largest admin request body (snapshots and reference data can be big).
 pub const MAX_ADMIN_BODY: usize = 64 * 1024 * 1024;
@@ -69,6 +73,7 @@ pub trait AdminExtension: Send + Sync + 'static {
 pub(crate) struct Admin {
     pub metrics: Arc<Metrics>,
     pub extensions: Vec<Arc<dyn AdminExtension>>,
+    pub guard: Guard,
 }
 
 impl Admin {
@@ -76,6 +81,21 @@ impl Admin {
         self: Arc<Self>,
         req: Request<Incoming>,
     ) -> Result<Response<Full<Bytes>>, Infallible> {
+        let header = |name| req.headers().get(name).and_then(|v| v.to_str().ok());
+        let facts = Facts {
+            path: req.uri().path(),
+            host: req
+                .uri()
+                .authority()
+                .map(|a| a.as_str())
+                .or_else(|| header(hyper::header::HOST)),
+            origin: header(hyper::header::ORIGIN),
+            authorization: header(hyper::header::AUTHORIZATION),
+        };
+        if let Err(refusal) = self.guard.check(&facts) {
+            tracing::warn!(path = facts.path, host = ?facts.host, origin = ?facts.origin, ?refusal, "admin request refused");
+            return Ok(refused(refusal));
+        }
         let method = req.method().as_str().to_string();
         let path = req.uri().path().to_string();
         let query = req.uri().query().map(str::to_string);
@@ -117,6 +137,17 @@ impl Admin {
         };
         Ok(respond(built))
     }
+}
+
+fn refused(r: Refusal) -> Response<Full<Bytes>> {
+    let mut resp = respond(AdminResponse::text(r.status(), r.text()));
+    if r == Refusal::Token {
+        resp.headers_mut().insert(
+            hyper::header::WWW_AUTHENTICATE,
+            hyper::header::HeaderValue::from_static("Bearer realm=\"osp-admin\""),
+        );
+    }
+    resp
 }
 
 fn respond(r: AdminResponse) -> Response<Full<Bytes>> {
