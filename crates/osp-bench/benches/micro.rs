@@ -6,9 +6,9 @@
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use osp_bench::stand::{self, StandSpec};
 use osp_model::{Contract, Operation};
+use osp_register::domain::Antwoord;
 use osp_register::domain::{Bericht, Stand, Terugkoppeling};
 use osp_register::rules::{g02_inschrijving, g09_context, Context};
-use osp_register::store::records::Antwoord;
 use osp_register::store::{Batch, SledStore, Store, Wacht};
 use osp_register::Reference;
 

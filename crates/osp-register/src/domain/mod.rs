@@ -1,12 +1,14 @@
 //! Domain types of the register, named as DUO's wire nouns, with serde so stands are stored as
 //! they were delivered.
 
+pub mod antwoord;
 pub mod bericht;
 pub mod examenresultaat;
 pub mod inschrijving;
 pub mod persoon;
 pub mod terugkoppeling;
 
+pub use antwoord::Antwoord;
 pub use bericht::{Aanlevering, Bedrijfsdocument, Bericht};
 pub use examenresultaat::{
     Beoordeling, CentraalExamen, Cijferlijst, Examendeel, Examenresultaat, Herkansing, Niveau,

@@ -100,14 +100,20 @@ impl Register {
         Ok(standen)
     }
 
-    pub(super) fn lees<T: serde::de::DeserializeOwned>(&self, k: &[u8]) -> Result<Option<T>, StoreError> {
+    pub(super) fn lees<T: serde::de::DeserializeOwned>(
+        &self,
+        k: &[u8],
+    ) -> Result<Option<T>, StoreError> {
         match self.store.get(k)? {
             Some(v) => Ok(Some(decode(k, &v)?)),
             None => Ok(None),
         }
     }
 
-    pub(super) fn lees_alle<T: serde::de::DeserializeOwned>(&self, pre: &[u8]) -> Result<Vec<T>, StoreError> {
+    pub(super) fn lees_alle<T: serde::de::DeserializeOwned>(
+        &self,
+        pre: &[u8],
+    ) -> Result<Vec<T>, StoreError> {
         self.store
             .scan_prefix(pre)?
             .iter()
@@ -116,7 +122,11 @@ impl Register {
     }
 
     /// The person behind a number: proef-BRP for a BSN, identificatie records for an OWN.
-    pub(super) fn bekende_persoon(&self, sandbox: &str, pgn: &Pgn) -> Result<Option<Persoon>, StoreError> {
+    pub(super) fn bekende_persoon(
+        &self,
+        sandbox: &str,
+        pgn: &Pgn,
+    ) -> Result<Option<Persoon>, StoreError> {
         match pgn {
             Pgn::Burgerservicenummer(n) => Ok(self.reference().brp_persoon(n).cloned()),
             Pgn::Onderwijsnummer(n) => self.lees(&key(sandbox, "own", &[n])),

@@ -16,8 +16,9 @@ use sha2::{Digest, Sha256};
 use super::vervolg::Inschrijvingswijziging;
 use super::Register;
 use crate::domain::{
-    Aanlevering, Bedrijfsdocument, Bericht, Ernst, Examenresultaat, Foutmelding, Inschrijving, Pgn,
-    Stand, Terugkoppeling, VerwijderingExamenresultaat, VerwijderingInschrijving,
+    Aanlevering, Antwoord, Bedrijfsdocument, Bericht, Ernst, Examenresultaat, Foutmelding,
+    Inschrijving, Pgn, Stand, Terugkoppeling, VerwijderingExamenresultaat,
+    VerwijderingInschrijving,
 };
 use crate::rules::{
     g00_bericht, g01_persoon, g02_inschrijving, g03_verwijdering, g05_examenresultaat, g09_context,
@@ -25,8 +26,8 @@ use crate::rules::{
 };
 use crate::service::ServiceError;
 use crate::store::records::{
-    self, decode, encode, key, stand_part, Antwoord, Herkomst, StandRecord, Standsoort,
-    EXAMENRESULTAAT, INSCHRIJVING,
+    self, decode, encode, key, stand_part, Herkomst, StandRecord, Standsoort, EXAMENRESULTAAT,
+    INSCHRIJVING,
 };
 use crate::store::{Batch, Wacht};
 

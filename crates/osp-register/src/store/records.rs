@@ -10,7 +10,7 @@
 //! | `eh` | pgn, brin, examenresultaatvolgnummer, stand nr | superseded stands and removals |
 //! | `own`| onderwijsnummer | [`Persoon`] registered by identificatie |
 //! | `pn` | normalised achternaam, onderwijsnummer | empty: identificatie search index |
-//! | `id` | identificatiecodeBedrijfsdocument | [`Antwoord`] (idempotency) |
+//! | `id` | From OIN, identificatiecodeBedrijfsdocument | [`Antwoord`] (idempotency) |
 //! | `ob` | recipient OIN, outbox id (20 digits) | [`OutboxBericht`] |
 //!
 //! A key's history is its `ih`/`eh` rows plus the current stand: the current stand is stored once
@@ -23,7 +23,9 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use super::StoreError;
-use crate::domain::{Persoon, Pgn, Terugkoppeling};
+#[cfg(doc)]
+use crate::domain::Antwoord;
+use crate::domain::{Persoon, Pgn};
 
 /// The two key kinds of a stand-based record: its current stand and its history.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -171,33 +173,6 @@ pub struct StandRecord<T> {
     pub herkomst: Herkomst,
     /// The delivered content; `None` for a verwijdering.
     pub inhoud: Option<T>,
-}
-
-/// The stored answer to one identificatiecode (idempotency, rule 0001): enough to render the
-/// identical response again.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Antwoord {
-    /// SHA-256 (hex) of the request body bytes.
-    pub body_hash: String,
-    /// Operation wire name.
-    pub operatie: String,
-    /// `identificatiecodeBedrijfsdocument` of the response.
-    pub response_identificatiecode: String,
-    /// `datumTijdBedrijfsdocument` of the response.
-    pub response_datum_tijd: DateTime<Utc>,
-    /// `ontvangendeInstantie` of the response (= the request's verzendende).
-    pub ontvangende_instantie: String,
-    /// The terugkoppeling.
-    pub terugkoppeling: Terugkoppeling,
-    /// Whether the response carries the terugkoppeling (`terugkoppeling.mode` `sync` or `both`,
-    /// fixed when first answered so a replayed answer stays identical).
-    #[serde(default = "waar")]
-    pub terugkoppeling_in_antwoord: bool,
-}
-
-/// Serde default of [`Antwoord::terugkoppeling_in_antwoord`] for records written before it existed.
-fn waar() -> bool {
-    true
 }
 
 /// A DUO→school message waiting in the outbox (SPEC §7).

@@ -8,8 +8,8 @@ use osp_model::contracts::{NS_BASIS_INFORMATIEDIENSTEN, NS_BASIS_INSCHRIJVING, N
 use osp_model::{Contract, Operation};
 use quick_xml::escape::escape;
 
+use crate::domain::Antwoord;
 use crate::domain::{Pgn, Terugkoppeling};
-use crate::store::records::Antwoord;
 
 /// Prefix of the contract namespace in responses, as in DUO's examples.
 fn contract_prefix(contract: Contract) -> &'static str {

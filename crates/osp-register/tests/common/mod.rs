@@ -5,9 +5,9 @@ use std::sync::Arc;
 
 use chrono::NaiveDate;
 use osp_register::domain::bericht::parse_datum_tijd;
+use osp_register::domain::Antwoord;
 use osp_register::domain::*;
 use osp_register::register::verwerking::body_hash;
-use osp_register::store::records::Antwoord;
 use osp_register::{Aanleververzoek, Reference, Register, RegisterConfig};
 
 pub const AA: &str = "0000000700099AA00000";
