@@ -13,6 +13,7 @@ pub mod g01_persoon;
 pub mod g02_inschrijving;
 pub mod g03_verwijdering;
 pub mod g05_examenresultaat;
+pub mod g07_bekostiging;
 pub mod g09_context;
 
 use chrono::NaiveDate;
@@ -46,6 +47,15 @@ impl Regel {
         Regel {
             code,
             ernst: Ernst::Melding,
+            fouttekst,
+        }
+    }
+
+    /// A bekostigings- or kwaliteitscontrolesignaal: a fact DUO reports, never a reason to refuse.
+    pub const fn signaal(code: &'static str, fouttekst: &'static str) -> Regel {
+        Regel {
+            code,
+            ernst: Ernst::Signaal,
             fouttekst,
         }
     }
@@ -86,6 +96,7 @@ pub fn catalogus() -> Vec<Regel> {
     v.extend_from_slice(g02_inschrijving::REGELS);
     v.extend_from_slice(g03_verwijdering::REGELS);
     v.extend_from_slice(g05_examenresultaat::REGELS);
+    v.extend_from_slice(g07_bekostiging::REGELS);
     v.extend_from_slice(g09_context::REGELS);
     v
 }
@@ -149,7 +160,9 @@ mod tests {
                 r.code
             );
             assert!(r.fouttekst.chars().count() <= 200);
-            if rij.contains("| MELDING |") {
+            if r.code.starts_with("07") || r.code.starts_with("08") {
+                assert_eq!(r.ernst, Ernst::Signaal, "{}", r.code);
+            } else if rij.contains("| MELDING |") {
                 assert_eq!(r.ernst, Ernst::Melding, "{}", r.code);
             } else {
                 assert_eq!(r.ernst, Ernst::Afkeuring, "{}", r.code);
