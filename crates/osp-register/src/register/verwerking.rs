@@ -17,7 +17,7 @@ use super::vervolg::Inschrijvingswijziging;
 use super::Register;
 use crate::domain::{
     Aanlevering, Antwoord, Bedrijfsdocument, Bericht, Ernst, Examenresultaat, Foutmelding,
-    Inschrijving, Pgn, Stand, Terugkoppeling, VerwijderingExamenresultaat,
+    Inschrijving, Persoon, Pgn, Stand, Terugkoppeling, VerwijderingExamenresultaat,
     VerwijderingInschrijving,
 };
 use crate::rules::{
@@ -358,47 +358,26 @@ impl Register {
         nu: DateTime<Utc>,
         batch: &mut Batch,
     ) -> Result<Terugkoppeling, ServiceError> {
-        let pgn = ins.pgn.opslagsleutel();
-        let delen = [
-            pgn.as_str(),
-            ins.brin.as_str(),
-            ins.inschrijvingvolgnummer.as_str(),
-        ];
-        let (huidig, mut f) = self.huidige_stand::<Inschrijving>(v, INSCHRIJVING, &delen)?;
-        let persoon = self.bekende_persoon(v.sandbox, &ins.pgn)?;
-        let kop = &v.aanlevering.kop;
-        f.extend(g01_persoon::controleer_pgn(
-            &ins.pgn,
-            persoon.is_some(),
+        let delen = [ins.brin.as_str(), ins.inschrijvingvolgnummer.as_str()];
+        let (tk, huidig) = self.nieuwe_stand(
             ctx,
-        ));
-        f.extend(g02_inschrijving::controleer(ins, persoon.as_ref(), ctx));
-        f.extend(g09_context::controleer_inschrijving(ins, ctx));
-        let mut tk = terugkoppeling(kop, f);
-        if !tk.levering_goedgekeurd {
-            return Ok(tk);
-        }
-        tk.stand = Some(self.schrijf_stand(
             v,
             INSCHRIJVING,
+            &ins.pgn,
             delen,
-            huidig.as_ref(),
-            Some(ins),
+            ins,
             nu,
             batch,
-        )?);
-        let oud = huidig.as_ref().and_then(|h| h.inhoud.as_ref());
-        self.vervolg(
-            ctx,
-            Inschrijvingswijziging {
-                sandbox: v.sandbox,
-                oud,
-                nieuw: Some(ins),
-                identificatiecode: &v.aanlevering.kop.identificatiecode,
-                nu,
+            |persoon| {
+                let mut f = g02_inschrijving::controleer(ins, persoon, ctx);
+                f.extend(g09_context::controleer_inschrijving(ins, ctx));
+                f
             },
-            batch,
         )?;
+        if tk.levering_goedgekeurd {
+            let oud = huidig.as_ref().and_then(|h| h.inhoud.as_ref());
+            self.vervolg_inschrijving(ctx, v, oud, Some(ins), nu, batch)?;
+        }
         Ok(tk)
     }
 
@@ -418,21 +397,10 @@ impl Register {
             nu,
             batch,
         )?;
-        if !tk.levering_goedgekeurd {
-            return Ok(tk);
+        if tk.levering_goedgekeurd {
+            let oud = huidig.as_ref().and_then(|h| h.inhoud.as_ref());
+            self.vervolg_inschrijving(ctx, v, oud, None, nu, batch)?;
         }
-        let oud = huidig.as_ref().and_then(|h| h.inhoud.as_ref());
-        self.vervolg(
-            ctx,
-            Inschrijvingswijziging {
-                sandbox: v.sandbox,
-                oud,
-                nieuw: None,
-                identificatiecode: &v.aanlevering.kop.identificatiecode,
-                nu,
-            },
-            batch,
-        )?;
         Ok(tk)
     }
 
@@ -444,30 +412,22 @@ impl Register {
         nu: DateTime<Utc>,
         batch: &mut Batch,
     ) -> Result<Terugkoppeling, ServiceError> {
-        let pgn = er.pgn.opslagsleutel();
-        let delen = [
-            pgn.as_str(),
-            er.brin.as_str(),
-            er.examenresultaatvolgnummer.as_str(),
-        ];
-        let (huidig, mut f) = self.huidige_stand::<Examenresultaat>(v, EXAMENRESULTAAT, &delen)?;
-        let bekend = self.bekende_persoon(v.sandbox, &er.pgn)?.is_some();
-        let kop = &v.aanlevering.kop;
-        f.extend(g01_persoon::controleer_pgn(&er.pgn, bekend, ctx));
-        f.extend(g05_examenresultaat::controleer(er, ctx));
-        f.extend(g09_context::controleer_examenresultaat(er, ctx));
-        let mut tk = terugkoppeling(kop, f);
-        if tk.levering_goedgekeurd {
-            tk.stand = Some(self.schrijf_stand(
-                v,
-                EXAMENRESULTAAT,
-                delen,
-                huidig.as_ref(),
-                Some(er),
-                nu,
-                batch,
-            )?);
-        }
+        let delen = [er.brin.as_str(), er.examenresultaatvolgnummer.as_str()];
+        let (tk, _) = self.nieuwe_stand(
+            ctx,
+            v,
+            EXAMENRESULTAAT,
+            &er.pgn,
+            delen,
+            er,
+            nu,
+            batch,
+            |_| {
+                let mut f = g05_examenresultaat::controleer(er, ctx);
+                f.extend(g09_context::controleer_examenresultaat(er, ctx));
+                f
+            },
+        )?;
         Ok(tk)
     }
 
@@ -487,6 +447,67 @@ impl Register {
             batch,
         )?;
         Ok(tk)
+    }
+
+    /// A new stand of either kind: the stored stand (0002 when the delivery is older), the
+    /// person number's checks (0101–0104, against the person the number belongs to), the
+    /// operation's own `checks` and — when goedgekeurd — the stand in the batch. Returns the
+    /// terugkoppeling and the stand it supersedes.
+    #[allow(clippy::too_many_arguments)]
+    fn nieuwe_stand<T: serde::Serialize + serde::de::DeserializeOwned>(
+        &self,
+        ctx: &Context<'_>,
+        v: &Aanleververzoek<'_>,
+        soort: Standsoort,
+        pgn: &Pgn,
+        [brin, volgnummer]: [&str; 2],
+        inhoud: &T,
+        nu: DateTime<Utc>,
+        batch: &mut Batch,
+        checks: impl FnOnce(Option<&Persoon>) -> Vec<Foutmelding>,
+    ) -> Result<(Terugkoppeling, Option<StandRecord<T>>), ServiceError> {
+        let opslag = pgn.opslagsleutel();
+        let delen = [opslag.as_str(), brin, volgnummer];
+        let (huidig, mut f) = self.huidige_stand::<T>(v, soort, &delen)?;
+        let persoon = self.bekende_persoon(v.sandbox, pgn)?;
+        f.extend(g01_persoon::controleer_pgn(pgn, persoon.is_some(), ctx));
+        f.extend(checks(persoon.as_ref()));
+        let mut tk = terugkoppeling(&v.aanlevering.kop, f);
+        if tk.levering_goedgekeurd {
+            tk.stand = Some(self.schrijf_stand(
+                v,
+                soort,
+                delen,
+                huidig.as_ref(),
+                Some(inhoud),
+                nu,
+                batch,
+            )?);
+        }
+        Ok((tk, huidig))
+    }
+
+    /// The follow-up messages of a changed inschrijving (bewijzen, bekostiging).
+    fn vervolg_inschrijving(
+        &self,
+        ctx: &Context<'_>,
+        v: &Aanleververzoek<'_>,
+        oud: Option<&Inschrijving>,
+        nieuw: Option<&Inschrijving>,
+        nu: DateTime<Utc>,
+        batch: &mut Batch,
+    ) -> Result<(), ServiceError> {
+        self.vervolg(
+            ctx,
+            Inschrijvingswijziging {
+                sandbox: v.sandbox,
+                oud,
+                nieuw,
+                identificatiecode: &v.aanlevering.kop.identificatiecode,
+                nu,
+            },
+            batch,
+        )
     }
 
     /// A verwijdering of either kind: the stored stand, the checks (controlecijfer,
