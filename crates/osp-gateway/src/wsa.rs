@@ -6,6 +6,10 @@ use osp_pki::Oin;
 use crate::envelope::WsaHeaders;
 use crate::fault::{quote, Fault, FaultCode};
 
+/// Longest `wsa:From/Address` accepted. The address comes back as the answer's `wsa:To`, the one
+/// piece of client input an answer repeats whole; an OIN address is under 100 characters.
+pub const MAX_FROM_ADDRESS_CHARS: usize = 1024;
+
 /// Checked request addressing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Addressing {
@@ -64,6 +68,15 @@ pub fn check(h: &WsaHeaders, duo_oin: &str) -> Result<Addressing, Fault> {
             Fault::new(FaultCode::EK0021, "wsa:From bevat geen wsa:Address met OIN")
         })?,
     };
+    if from.chars().count() > MAX_FROM_ADDRESS_CHARS {
+        return Err(Fault::new(
+            FaultCode::DK0011,
+            format!(
+                "wsa:From/Address is langer dan {MAX_FROM_ADDRESS_CHARS} tekens: {}",
+                quote(from)
+            ),
+        ));
+    }
     let from_oin = oin_in_address(from).ok_or_else(|| {
         Fault::new(
             FaultCode::EK0021,
@@ -184,6 +197,20 @@ mod tests {
         h.duplicate = Some("From/Address".into());
         h.to = None;
         assert_eq!(code(h), FaultCode::DK0011);
+        let long = |n: usize| {
+            format!(
+                "{}?pad={}&oin=0000000700099AA00000",
+                osp_model::contracts::WSA_ANONYMOUS,
+                "p".repeat(n)
+            )
+        };
+        let mut h = headers();
+        let edge = long(0).len();
+        h.from = Some(Some(long(MAX_FROM_ADDRESS_CHARS + 1 - edge)));
+        assert_eq!(code(h), FaultCode::DK0011);
+        let mut h = headers();
+        h.from = Some(Some(long(MAX_FROM_ADDRESS_CHARS - edge)));
+        assert!(check(&h, DUO).is_ok());
         // To is checked before From
         let mut h = headers();
         h.to = None;
