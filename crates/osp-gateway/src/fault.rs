@@ -172,9 +172,21 @@ impl Fault {
         }
     }
 
-    /// Adds locations (capped at [`MAX_LOCATIES`]).
+    /// Adds locations (capped at [`MAX_LOCATIES`]). Validator and parser messages quote the
+    /// offending value between apostrophes; each such piece is cut like [`quote`] so the
+    /// explanation after a huge value survives the cap on the whole text.
     pub fn with_locaties(mut self, mut locaties: Vec<Locatie>) -> Fault {
         locaties.truncate(MAX_LOCATIES);
+        for l in &mut locaties {
+            if l.melding.chars().count() > MAX_QUOTED_CHARS {
+                l.melding = l
+                    .melding
+                    .split('\'')
+                    .map(quote)
+                    .collect::<Vec<_>>()
+                    .join("'");
+            }
+        }
         self.locaties = locaties;
         self
     }
@@ -278,6 +290,38 @@ mod tests {
         let xml = f.to_xml();
         assert!(xml.len() < 4 * (MAX_TEXT_CHARS + 10) + 600, "{}", xml.len());
         assert_eq!(xml.matches('…').count(), 4);
+    }
+
+    #[test]
+    fn values_quoted_in_a_melding_are_capped() {
+        let value = "x".repeat(100_000);
+        let melding = format!("Element 'brin': The value '{value}' is not accepted by the pattern '[0-9]{{2}}[A-Z]{{2}}'.");
+        let l = Locatie {
+            regel: 1,
+            kolom: 1,
+            pad: String::new(),
+            melding,
+        };
+        let f = Fault::new(FaultCode::DK0004, "x").with_locaties(vec![l.clone()]);
+        let shown = format!(
+            "'{}…' is not accepted by the pattern '[0-9]{{2}}[A-Z]{{2}}'.",
+            "x".repeat(MAX_QUOTED_CHARS)
+        );
+        assert!(
+            f.locaties[0].melding.ends_with(&shown),
+            "{}",
+            f.locaties[0].melding
+        );
+        assert!(f.locaties[0]
+            .melding
+            .starts_with("Element 'brin': The value '"));
+        // a short melding stays exactly as it was
+        let short = Locatie {
+            melding: "Element 'brin': The value '99aa' is not accepted".into(),
+            ..l
+        };
+        let f = Fault::new(FaultCode::DK0004, "x").with_locaties(vec![short.clone()]);
+        assert_eq!(f.locaties[0], short);
     }
 
     #[test]

@@ -407,6 +407,19 @@ async fn client_input_quoted_in_a_fault_is_capped() {
     let reply = post(&mut c, env).await;
     assert_fault(&reply, "DK0003", "Client", "Invalide soap-action", 500);
     assert!(reply.text().len() < 3000, "{}", reply.text().len());
+    // a 100 KB value in the body: the XSD violation that quotes it stays small (libxml2 cuts
+    // its own messages; the fault caps whatever a validator quotes)
+    let env = EXAMPLE.replace(
+        "<bas:brin>99AA</bas:brin>",
+        &format!("<bas:brin>{}</bas:brin>", "B".repeat(100 * 1024)),
+    );
+    let reply = post(&mut c, env).await;
+    assert_fault(&reply, "DK0004", "Client", "Niet conform XSD", 500);
+    eprintln!(
+        "fault answering a 100 KB brin: {} bytes",
+        reply.text().len()
+    );
+    assert!(reply.text().len() < 4000, "{} bytes", reply.text().len());
     // a From address of 100 KB would come back whole as the answer's wsa:To: refused
     let long_from =
         |pad: usize| FROM_ADDR.replace("?oin=", &format!("?pad={}&amp;oin=", "f".repeat(pad)));
