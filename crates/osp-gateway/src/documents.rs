@@ -3,7 +3,7 @@
 
 use bytes::Bytes;
 use http_body_util::Full;
-use hyper::header::{HeaderValue, CONTENT_TYPE, HOST};
+use hyper::header::{HeaderValue, ALLOW, CONTENT_TYPE, HOST};
 use hyper::{Request, Response, StatusCode};
 use osp_model::Contract;
 
@@ -22,6 +22,13 @@ pub(crate) fn get<B>(req: &Request<B>) -> Response<Full<Bytes>> {
     else {
         return plain(StatusCode::NOT_FOUND, "niet gevonden\n");
     };
+    if rest.is_empty() {
+        // the SOAP endpoint itself: only POST (WS-I Basic Profile R1114)
+        return allow(
+            plain(StatusCode::METHOD_NOT_ALLOWED, "gebruik POST voor SOAP\n"),
+            "POST",
+        );
+    }
     if let Some(file) = rest.strip_prefix("xsd/") {
         return match osp_model::files::xsd(file) {
             Some(text) => xml(text.to_string()),
@@ -36,9 +43,12 @@ pub(crate) fn get<B>(req: &Request<B>) -> Response<Full<Bytes>> {
             Some(text) => xml(with_base(text, host(req))),
             None => plain(StatusCode::NOT_FOUND, "geen WSDL voor dit contract\n"),
         },
-        (Some(_), false) => plain(
-            StatusCode::METHOD_NOT_ALLOWED,
-            "gebruik POST voor SOAP of ?wsdl voor de WSDL\n",
+        (Some(_), false) => allow(
+            plain(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "gebruik POST voor SOAP of ?wsdl voor de WSDL\n",
+            ),
+            "GET, POST",
         ),
         (None, _) => plain(StatusCode::NOT_FOUND, "onbekend contract\n"),
     }
@@ -60,6 +70,13 @@ fn with_base(wsdl: &str, host: Option<&str>) -> String {
         Some(h) => wsdl.replace(WSDL_DEFAULT_BASE, &format!("https://{h}{SOAP_PREFIX}/")),
         None => wsdl.to_string(),
     }
+}
+
+/// Adds the `Allow` header a 405 must carry (RFC 9110 §15.5.6).
+fn allow(mut resp: Response<Full<Bytes>>, methods: &'static str) -> Response<Full<Bytes>> {
+    resp.headers_mut()
+        .insert(ALLOW, HeaderValue::from_static(methods));
+    resp
 }
 
 fn xml(text: String) -> Response<Full<Bytes>> {

@@ -7,7 +7,7 @@ use quick_xml::events::Event;
 use quick_xml::name::{PrefixDeclaration, ResolveResult};
 use quick_xml::NsReader;
 
-use crate::fault::{Fault, FaultCode, Locatie};
+use crate::fault::{quote, Fault, FaultCode, Locatie};
 use crate::xml::{escape, line_col};
 
 /// The raw WS-Addressing headers as found; checked by [`crate::wsa`].
@@ -21,9 +21,18 @@ pub struct WsaHeaders {
     pub message_id: Option<String>,
     /// `wsa:From` present; inner `wsa:Address` text if any.
     pub from: Option<Option<String>>,
-    /// Local name of a WS-A header that occurred more than once.
+    /// Name of a WS-A header (or `From/Address`) that occurred more than once.
     pub duplicate: Option<String>,
+    /// Why a WS-A header has the wrong shape (an element inside a text-only header).
+    pub invalid: Option<String>,
 }
+
+/// WS-Security 1.0 `wsse` namespace: its `Security` header is the one SPEC §11 verifies.
+pub const WSSE_NS: &str =
+    "http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd";
+
+/// SOAP 1.1 `actor` of the next SOAP node: osp, like an absent actor (SOAP 1.1 §4.2.2).
+pub const SOAP11_ACTOR_NEXT: &str = "http://schemas.xmlsoap.org/soap/actor/next";
 
 /// A parsed request envelope.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,19 +57,37 @@ enum Capture {
     FromAddress,
 }
 
+impl Capture {
+    /// The header as a fault names it.
+    const fn name(self) -> &'static str {
+        match self {
+            Capture::None => "",
+            Capture::To => "To",
+            Capture::Action => "Action",
+            Capture::MessageId => "MessageID",
+            Capture::FromAddress => "From/Address",
+        }
+    }
+}
+
 /// Parses a request envelope; `max_depth` limits element nesting (SPEC §1: 64).
 pub fn parse(text: &str, max_depth: usize) -> Result<Envelope, Fault> {
     let mut reader = NsReader::from_str(text);
     reader.config_mut().check_end_names = true;
     let mut depth = 0usize;
+    let mut envelope_done = false;
     let mut in_header = false;
     let mut in_body = false;
     let mut seen_header = false;
     let mut seen_body = false;
     let mut in_from = false;
+    let mut from_address_seen = false;
+    // a header entry addressed to another actor: osp neither processes nor checks it
+    let mut skip_entry = false;
     let mut capture = Capture::None;
     let mut captured = String::new();
     let mut wsa = WsaHeaders::default();
+    let mut not_understood: Option<String> = None;
     let mut body_bindings: Vec<(Option<String>, String)> = Vec::new();
     let mut root: Option<(String, String, usize, usize)> = None; // ns, local, start, tag end
     let mut root_end: Option<usize> = None;
@@ -71,15 +98,35 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Envelope, Fault> {
             Ok((ns, event)) => (resolved(ns), event),
             Err(e) => return Err(malformed(text, pos_err(&reader), &e.to_string())),
         };
+        let place = Place {
+            depth,
+            in_header,
+            in_body,
+        };
         match event {
             Event::Decl(decl) => {
+                let version = decl
+                    .version()
+                    .map_err(|e| malformed(text, before, &e.to_string()))?;
+                if version != "1.0" {
+                    return Err(located(
+                        FaultCode::DK0004,
+                        text,
+                        before,
+                        &format!(
+                            "XML-versie {} wordt niet ondersteund; gebruik 1.0",
+                            quote(&version)
+                        ),
+                    ));
+                }
                 if let Some(enc) = decl.encoding() {
                     let enc = enc.map_err(|e| malformed(text, before, &e.to_string()))?;
                     if !enc.eq_ignore_ascii_case("utf-8") {
                         return Err(Fault::new(
                             FaultCode::DK0009,
                             format!(
-                                "XML-declaratie noemt encoding {enc}; alleen UTF-8 is toegestaan"
+                                "XML-declaratie noemt encoding {}; alleen UTF-8 is toegestaan",
+                                quote(&enc)
                             ),
                         ));
                     }
@@ -91,6 +138,15 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Envelope, Fault> {
                     text,
                     before,
                     "DTD is niet toegestaan",
+                ));
+            }
+            Event::PI(_) => {
+                // SOAP 1.1 §3: a SOAP message MUST NOT contain processing instructions
+                return Err(located(
+                    FaultCode::DK0004,
+                    text,
+                    before,
+                    "processing instructions zijn niet toegestaan in een SOAP-bericht",
                 ));
             }
             Event::GeneralRef(r) => {
@@ -116,30 +172,22 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Envelope, Fault> {
                 };
                 if capture != Capture::None {
                     captured.push(c);
+                } else {
+                    stray_text(place, c.encode_utf8(&mut [0u8; 4]), text, before)?;
                 }
             }
             Event::Text(t) => {
                 if capture != Capture::None {
                     captured.push_str(&t.xml10_content());
-                } else if in_body && depth == 2 && !t.xml10_content().trim().is_empty() {
-                    return Err(located(
-                        FaultCode::DK0004,
-                        text,
-                        before,
-                        "tekst direct in soap:Body",
-                    ));
-                } else if depth <= 1 && !t.xml10_content().trim().is_empty() && depth == 1 {
-                    return Err(located(
-                        FaultCode::DK0001,
-                        text,
-                        before,
-                        "tekst direct in soap:Envelope",
-                    ));
+                } else {
+                    stray_text(place, &t.xml10_content(), text, before)?;
                 }
             }
             Event::CData(c) => {
                 if capture != Capture::None {
                     captured.push_str(&c.xml10_content());
+                } else {
+                    stray_text(place, &c.xml10_content(), text, before)?;
                 }
             }
             Event::Start(ref e) | Event::Empty(ref e) => {
@@ -150,7 +198,7 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Envelope, Fault> {
                         FaultCode::DK0004,
                         text,
                         before,
-                        &format!("namespace-prefix {p} is niet gedeclareerd"),
+                        &format!("namespace-prefix {} is niet gedeclareerd", quote(&p)),
                     )
                 })?;
                 let level = depth + 1;
@@ -162,8 +210,18 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Envelope, Fault> {
                         &format!("XML is dieper genest dan {max_depth} niveaus"),
                     ));
                 }
+                if capture != Capture::None && wsa.invalid.is_none() {
+                    wsa.invalid = Some(format!(
+                        "wsa:{} mag alleen tekst bevatten, geen element {}",
+                        capture.name(),
+                        quote(&local)
+                    ));
+                }
                 match level {
                     1 => {
+                        if envelope_done {
+                            return Err(malformed(text, before, "meer dan één root-element"));
+                        }
                         if ns.as_deref() == Some(SOAP12_NS) {
                             return Err(Fault::new(
                                 FaultCode::DK0001,
@@ -181,7 +239,7 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Envelope, Fault> {
                         if ns.as_deref() != Some(SOAP11_NS) {
                             return Err(Fault::new(
                                 FaultCode::DK0001,
-                                format!("onverwacht element {local} in soap:Envelope"),
+                                format!("onverwacht element {} in soap:Envelope", quote(&local)),
                             ));
                         }
                         match local.as_str() {
@@ -207,42 +265,52 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Envelope, Fault> {
                             _ => {
                                 return Err(Fault::new(
                                     FaultCode::DK0001,
-                                    format!("onverwacht element soap:{local} in soap:Envelope"),
+                                    format!(
+                                        "onverwacht element soap:{} in soap:Envelope",
+                                        quote(&local)
+                                    ),
                                 ));
                             }
                         }
                     }
-                    3 if in_header && ns.as_deref() == Some(WSA_NS) => {
-                        let target = match local.as_str() {
-                            "To" => Some((Capture::To, wsa.to.is_some())),
-                            "Action" => Some((Capture::Action, wsa.action.is_some())),
-                            "MessageID" => Some((Capture::MessageId, wsa.message_id.is_some())),
-                            "From" => {
-                                let dup = wsa.from.is_some();
-                                if !dup {
-                                    wsa.from = Some(None);
-                                }
-                                in_from = !empty;
-                                if dup && wsa.duplicate.is_none() {
-                                    wsa.duplicate = Some(local.clone());
-                                }
-                                None
-                            }
-                            _ => None,
+                    3 if in_header => {
+                        let Some(entry_ns) = ns.as_deref() else {
+                            return Err(located(
+                                FaultCode::DK0001,
+                                text,
+                                before,
+                                &format!("header-element {} heeft geen namespace", quote(&local)),
+                            ));
                         };
-                        if let Some((cap, dup)) = target {
-                            if dup && wsa.duplicate.is_none() {
-                                wsa.duplicate = Some(local.clone());
+                        let attrs = header_attributes(&reader, e, text, before)?;
+                        if !attrs.for_osp {
+                            skip_entry = !empty;
+                        } else {
+                            if attrs.must_understand
+                                && !understood(entry_ns, &local)
+                                && not_understood.is_none()
+                            {
+                                not_understood =
+                                    Some(format!("{{{}}}{}", quote(entry_ns), quote(&local)));
                             }
-                            if empty {
-                                store(&mut wsa, cap, String::new());
-                            } else {
-                                capture = cap;
-                                captured.clear();
+                            if entry_ns == WSA_NS {
+                                wsa_entry(
+                                    &mut wsa,
+                                    &local,
+                                    empty,
+                                    &mut capture,
+                                    &mut captured,
+                                    &mut in_from,
+                                );
+                                from_address_seen = false;
                             }
                         }
                     }
                     4 if in_from && ns.as_deref() == Some(WSA_NS) && local == "Address" => {
+                        if from_address_seen && wsa.duplicate.is_none() {
+                            wsa.duplicate = Some("From/Address".to_string());
+                        }
+                        from_address_seen = true;
                         if empty {
                             wsa.from = Some(Some(String::new()));
                         } else {
@@ -273,20 +341,22 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Envelope, Fault> {
             }
             Event::End(_) => {
                 match depth {
+                    1 => envelope_done = true,
                     2 => {
                         in_header = false;
                         in_body = false;
                     }
                     3 if in_header => {
-                        if capture != Capture::None {
+                        if capture != Capture::None && !skip_entry {
                             store(&mut wsa, capture, std::mem::take(&mut captured));
                             capture = Capture::None;
                         }
                         in_from = false;
+                        skip_entry = false;
                     }
                     3 if in_body => root_end = Some(pos(&reader)),
                     4 if capture == Capture::FromAddress => {
-                        wsa.from = Some(Some(std::mem::take(&mut captured)));
+                        store(&mut wsa, capture, std::mem::take(&mut captured));
                         capture = Capture::None;
                     }
                     _ => {}
@@ -303,11 +373,17 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Envelope, Fault> {
                 }
                 break;
             }
-            Event::Comment(_) | Event::PI(_) => {}
+            Event::Comment(_) => {}
         }
     }
     if !seen_body {
         return Err(Fault::new(FaultCode::DK0001, "soap:Body ontbreekt"));
+    }
+    if let Some(name) = not_understood {
+        return Err(Fault::new(
+            FaultCode::MustUnderstand,
+            format!("header {name} met soap:mustUnderstand=\"1\" wordt door osp niet verwerkt"),
+        ));
     }
     let (Some((body_ns, body_local, start, tag_end)), Some(end)) = (root, root_end) else {
         return Err(Fault::new(
@@ -322,6 +398,146 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Envelope, Fault> {
         body_local,
         body_xml,
     })
+}
+
+/// Where the reader is, for judging character data outside any captured header.
+#[derive(Clone, Copy)]
+struct Place {
+    depth: usize,
+    in_header: bool,
+    in_body: bool,
+}
+
+/// Character data where SOAP 1.1 allows only elements (and whitespace): before or after the
+/// Envelope it is not XML at all, directly in Envelope or Header the envelope is invalid, directly
+/// in Body there is no single body element.
+fn stray_text(place: Place, content: &str, text: &str, at: usize) -> Result<(), Fault> {
+    if content.trim().is_empty() {
+        return Ok(());
+    }
+    match place.depth {
+        0 => Err(malformed(text, at, "tekst buiten het root-element")),
+        1 => Err(located(
+            FaultCode::DK0001,
+            text,
+            at,
+            "tekst direct in soap:Envelope",
+        )),
+        2 if place.in_header => Err(located(
+            FaultCode::DK0001,
+            text,
+            at,
+            "tekst direct in soap:Header",
+        )),
+        2 if place.in_body => Err(located(
+            FaultCode::DK0004,
+            text,
+            at,
+            "tekst direct in soap:Body",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// Starts capturing a WS-Addressing header entry addressed to osp; notes a repeated one.
+fn wsa_entry(
+    wsa: &mut WsaHeaders,
+    local: &str,
+    empty: bool,
+    capture: &mut Capture,
+    captured: &mut String,
+    in_from: &mut bool,
+) {
+    let (cap, dup) = match local {
+        "To" => (Capture::To, wsa.to.is_some()),
+        "Action" => (Capture::Action, wsa.action.is_some()),
+        "MessageID" => (Capture::MessageId, wsa.message_id.is_some()),
+        "From" => {
+            let dup = wsa.from.is_some();
+            if !dup {
+                wsa.from = Some(None);
+            }
+            *in_from = !empty;
+            if dup && wsa.duplicate.is_none() {
+                wsa.duplicate = Some(local.to_string());
+            }
+            return;
+        }
+        _ => return,
+    };
+    if dup && wsa.duplicate.is_none() {
+        wsa.duplicate = Some(local.to_string());
+    }
+    if empty {
+        store(wsa, cap, String::new());
+    } else {
+        *capture = cap;
+        captured.clear();
+    }
+}
+
+/// The SOAP 1.1 attributes of a header entry that decide whether osp must process it.
+struct HeaderAttributes {
+    /// `soap:actor` absent, empty or `…/actor/next`: the entry is addressed to osp.
+    for_osp: bool,
+    /// `soap:mustUnderstand` is `1` (or `true`).
+    must_understand: bool,
+}
+
+/// Reads `soap:actor` and `soap:mustUnderstand` (SOAP 1.1 §4.2.2–4.2.3) of a header entry.
+/// Only the attributes in the SOAP 1.1 namespace count; a value other than 0/1/false/true makes
+/// the envelope invalid (DK0001).
+fn header_attributes<R>(
+    reader: &NsReader<R>,
+    e: &quick_xml::events::BytesStart<'_>,
+    text: &str,
+    at: usize,
+) -> Result<HeaderAttributes, Fault> {
+    let mut for_osp = true;
+    let mut must_understand = false;
+    for attr in e.attributes() {
+        let attr = attr.map_err(|err| malformed(text, at, &err.to_string()))?;
+        let (ns, local) = reader.resolver().resolve_attribute(attr.key);
+        if !matches!(ns, ResolveResult::Bound(n) if n.as_ref() == SOAP11_NS) {
+            continue;
+        }
+        let value = attr
+            .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+            .map_err(|err| malformed(text, at, &err.to_string()))?;
+        let value = value.trim();
+        match local.as_ref() {
+            "actor" => for_osp = value.is_empty() || value == SOAP11_ACTOR_NEXT,
+            "mustUnderstand" => {
+                must_understand = match value {
+                    "1" | "true" => true,
+                    "0" | "false" => false,
+                    other => {
+                        return Err(located(
+                            FaultCode::DK0001,
+                            text,
+                            at,
+                            &format!(
+                                "soap:mustUnderstand moet 0 of 1 zijn, niet {}",
+                                quote(other)
+                            ),
+                        ))
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(HeaderAttributes {
+        for_osp,
+        must_understand,
+    })
+}
+
+/// The header entries osp understands (SOAP 1.1 §4.2.3): the WS-Addressing headers it checks,
+/// and `wsse:Security`, the header SPEC §11 verifies.
+fn understood(ns: &str, local: &str) -> bool {
+    (ns == WSA_NS && matches!(local, "To" | "Action" | "MessageID" | "From"))
+        || (ns == WSSE_NS && local == "Security")
 }
 
 fn store(wsa: &mut WsaHeaders, cap: Capture, value: String) {
@@ -434,7 +650,7 @@ fn malformed(text: &str, offset: usize, detail: &str) -> Fault {
         FaultCode::DK0004,
         text,
         offset,
-        &format!("XML is niet welgevormd: {detail}"),
+        &format!("XML is niet welgevormd: {}", quote(detail)),
     );
     f.omschrijving = "XML is niet welgevormd".to_string();
     f
@@ -652,6 +868,116 @@ mod tests {
         assert_eq!(e.body_ns, "urn:b");
         assert!(e.body_xml.contains("xmlns:a="), "{}", e.body_xml);
         assert!(e.body_xml.ends_with("/>"));
+    }
+
+    #[test]
+    fn must_understand_and_actor() {
+        let code = |h: &str| parse(&env(h, "<b/>"), 64).map(|_| ()).map_err(|f| f.code);
+        let x = |attrs: &str| format!("<x:t xmlns:x=\"urn:x\"{attrs}/>");
+        assert_eq!(
+            code(&x(" s:mustUnderstand=\"1\"")),
+            Err(FaultCode::MustUnderstand)
+        );
+        assert_eq!(
+            code(&x(" s:mustUnderstand=\"true\"")),
+            Err(FaultCode::MustUnderstand)
+        );
+        assert_eq!(
+            code(&x(&format!(
+                " s:actor=\"{SOAP11_ACTOR_NEXT}\" s:mustUnderstand=\"1\""
+            ))),
+            Err(FaultCode::MustUnderstand)
+        );
+        assert_eq!(code(&x(" s:mustUnderstand=\"2\"")), Err(FaultCode::DK0001));
+        assert_eq!(code("<t/>"), Err(FaultCode::DK0001));
+        assert_eq!(code(&x(" s:mustUnderstand=\"0\"")), Ok(()));
+        assert_eq!(code(&x(" s:mustUnderstand=\"false\"")), Ok(()));
+        assert_eq!(code(&x(" mustUnderstand=\"1\"")), Ok(()));
+        assert_eq!(
+            code(&x(" s:actor=\"urn:proxy\" s:mustUnderstand=\"1\"")),
+            Ok(())
+        );
+        assert_eq!(
+            code(&format!(
+                "<w:Security xmlns:w=\"{WSSE_NS}\" s:mustUnderstand=\"1\"/>"
+            )),
+            Ok(())
+        );
+        assert_eq!(
+            code("<a:ReplyTo s:mustUnderstand=\"1\"/>"),
+            Err(FaultCode::MustUnderstand)
+        );
+        assert_eq!(code("<a:To s:mustUnderstand=\"1\">x</a:To>"), Ok(()));
+        // an entry for another actor is not read at all
+        let e = parse(
+            &env("<a:To s:actor=\"urn:proxy\">p</a:To><a:To>q</a:To>", "<b/>"),
+            64,
+        )
+        .unwrap();
+        assert_eq!(e.wsa.to.as_deref(), Some("q"));
+        assert_eq!(e.wsa.duplicate, None);
+        // mustUnderstand is judged after the whole document is known to be well-formed
+        let f = parse(&env(&x(" s:mustUnderstand=\"1\""), "<b></c>"), 64).unwrap_err();
+        assert_eq!(f.code, FaultCode::DK0004);
+    }
+
+    #[test]
+    fn wsa_shape() {
+        let e = parse(
+            &env(
+                "<a:From><a:Address>p</a:Address><a:Address>q</a:Address></a:From>",
+                "<b/>",
+            ),
+            64,
+        )
+        .unwrap();
+        assert_eq!(e.wsa.duplicate.as_deref(), Some("From/Address"));
+        let e = parse(&env("<a:Action>x<y/></a:Action>", "<b/>"), 64).unwrap();
+        assert!(e.wsa.invalid.as_deref().unwrap().starts_with("wsa:Action"));
+        let e = parse(
+            &env(
+                "<a:From><a:Address>p</a:Address><a:Metadata><a:Address>m</a:Address></a:Metadata></a:From>",
+                "<b/>",
+            ),
+            64,
+        )
+        .unwrap();
+        assert_eq!(e.wsa.duplicate, None);
+        assert_eq!(e.wsa.from, Some(Some("p".into())));
+    }
+
+    #[test]
+    fn stray_content() {
+        let code = |t: String| parse(&t, 64).map(|_| ()).map_err(|f| f.code);
+        assert_eq!(code(env("", "<b/>x")), Err(FaultCode::DK0004));
+        assert_eq!(code(env("", "&#65;<b/>")), Err(FaultCode::DK0004));
+        assert_eq!(code(env("", "<![CDATA[x]]><b/>")), Err(FaultCode::DK0004));
+        assert_eq!(code(env("x", "<b/>")), Err(FaultCode::DK0001));
+        assert_eq!(code(env("", "<?pi?><b/>")), Err(FaultCode::DK0004));
+        assert_eq!(
+            code(format!("x{}", env("", "<b/>"))),
+            Err(FaultCode::DK0004)
+        );
+        assert_eq!(
+            code(format!("{}x", env("", "<b/>"))),
+            Err(FaultCode::DK0004)
+        );
+        assert_eq!(
+            code(format!("{}{}", env("", "<b/>"), env("", "<b/>"))),
+            Err(FaultCode::DK0004)
+        );
+        assert_eq!(
+            code(format!("<?xml version=\"1.1\"?>{}", env("", "<b/>"))),
+            Err(FaultCode::DK0004)
+        );
+        // whitespace, also as character references, and comments are fine
+        assert_eq!(
+            code(format!(
+                "<?xml version=\"1.0\"?>\n<!--c-->{}\n<!--d-->\n",
+                env(" <!--h--> ", "&#32;<!--b-->\n<b/>&#10;")
+            )),
+            Ok(())
+        );
     }
 
     #[test]

@@ -1,6 +1,8 @@
 //! SOAP 1.1 faults of SPEC §3: the fault codes with their exact Dutch faultstrings, and the
 //! osp `fout` detail (`urn:osp:schema:fout:v1`) that tells the LAS what and where.
 
+use std::borrow::Cow;
+
 use osp_model::contracts::{NS_FOUT, SOAP11_NS};
 
 use crate::xml::escape;
@@ -8,11 +10,35 @@ use crate::xml::escape;
 /// Most XSD violations listed in one fault (SPEC §3).
 pub const MAX_LOCATIES: usize = 50;
 
+/// Most characters of one piece of client input (a SOAPAction, a header value, a name) that a
+/// fault quotes back (SPEC §3): enough to recognise the value, never a copy of a huge header.
+pub const MAX_QUOTED_CHARS: usize = 256;
+
+/// Most characters of any one text field of a fault (faultstring, `omschrijving`, `pad`,
+/// `melding`): a backstop for texts built from parser or validator messages that quote input.
+pub const MAX_TEXT_CHARS: usize = 1024;
+
+/// Client input as a fault quotes it: at most [`MAX_QUOTED_CHARS`] characters, then `…`.
+pub fn quote(input: &str) -> Cow<'_, str> {
+    cap(input, MAX_QUOTED_CHARS)
+}
+
+/// `text` cut to `max` characters with an ellipsis when longer.
+fn cap(text: &str, max: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(max) {
+        None => Cow::Borrowed(text),
+        Some((at, _)) => Cow::Owned(format!("{}…", text.get(..at).unwrap_or_default())),
+    }
+}
+
 /// A fault code of SPEC §3; each knows its SOAP faultcode prefix and faultstring.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum FaultCode {
     /// Not a SOAP 1.1 envelope.
     DK0001,
+    /// DK0001 in the SOAP 1.1 `MustUnderstand` class (SOAP 1.1 §4.2.3): a header entry for osp
+    /// with `mustUnderstand="1"` that osp does not process.
+    MustUnderstand,
     /// Not authorised (no mandate).
     DK0002,
     /// SOAPAction missing, unknown or not agreeing with wsa:Action / body.
@@ -49,7 +75,7 @@ impl FaultCode {
     /// The code as text, e.g. `DK0004`.
     pub const fn code(self) -> &'static str {
         match self {
-            FaultCode::DK0001 => "DK0001",
+            FaultCode::DK0001 | FaultCode::MustUnderstand => "DK0001",
             FaultCode::DK0002 => "DK0002",
             FaultCode::DK0003 => "DK0003",
             FaultCode::DK0004 => "DK0004",
@@ -71,7 +97,7 @@ impl FaultCode {
     /// The exact Dutch faultstring of SPEC §3.
     pub const fn faultstring(self) -> &'static str {
         match self {
-            FaultCode::DK0001 => "Invalide envelope",
+            FaultCode::DK0001 | FaultCode::MustUnderstand => "Invalide envelope",
             FaultCode::DK0002 => "Niet geautoriseerd",
             FaultCode::DK0003 => "Invalide soap-action",
             FaultCode::DK0004 => "Niet conform XSD",
@@ -94,6 +120,7 @@ impl FaultCode {
     pub const fn class(self) -> &'static str {
         match self {
             FaultCode::DK0001 => "VersionMismatch",
+            FaultCode::MustUnderstand => "MustUnderstand",
             FaultCode::DK0050 | FaultCode::DK0051 => "Server",
             _ => "Client",
         }
@@ -145,9 +172,21 @@ impl Fault {
         }
     }
 
-    /// Adds locations (capped at [`MAX_LOCATIES`]).
+    /// Adds locations (capped at [`MAX_LOCATIES`]). Validator and parser messages quote the
+    /// offending value between apostrophes; each such piece is cut like [`quote`] so the
+    /// explanation after a huge value survives the cap on the whole text.
     pub fn with_locaties(mut self, mut locaties: Vec<Locatie>) -> Fault {
         locaties.truncate(MAX_LOCATIES);
+        for l in &mut locaties {
+            if l.melding.chars().count() > MAX_QUOTED_CHARS {
+                l.melding = l
+                    .melding
+                    .split('\'')
+                    .map(quote)
+                    .collect::<Vec<_>>()
+                    .join("'");
+            }
+        }
         self.locaties = locaties;
         self
     }
@@ -176,7 +215,7 @@ impl Fault {
         s.push('.');
         s.push_str(self.code.code());
         s.push_str("</faultcode><faultstring>");
-        s.push_str(&escape(self.faultstring()));
+        s.push_str(&escape(&cap(self.faultstring(), MAX_TEXT_CHARS)));
         s.push_str("</faultstring><detail><fout:fout xmlns:fout=\"");
         s.push_str(NS_FOUT);
         s.push_str("\"><fout:code>");
@@ -184,15 +223,15 @@ impl Fault {
         s.push_str("</fout:code><fout:plek>");
         s.push_str(self.code.plek());
         s.push_str("</fout:plek><fout:omschrijving>");
-        s.push_str(&escape(&self.omschrijving));
+        s.push_str(&escape(&cap(&self.omschrijving, MAX_TEXT_CHARS)));
         s.push_str("</fout:omschrijving>");
         for l in &self.locaties {
             s.push_str(&format!(
                 "<fout:locatie><fout:regel>{}</fout:regel><fout:kolom>{}</fout:kolom><fout:pad>{}</fout:pad><fout:melding>{}</fout:melding></fout:locatie>",
                 l.regel,
                 l.kolom,
-                escape(&l.pad),
-                escape(&l.melding)
+                escape(&cap(&l.pad, MAX_TEXT_CHARS)),
+                escape(&cap(&l.melding, MAX_TEXT_CHARS))
             ));
         }
         s.push_str("</fout:fout></detail></soap:Fault>");
@@ -229,6 +268,68 @@ mod tests {
         assert_eq!(FaultCode::DK0051.class(), "Server");
         assert_eq!(FaultCode::DK0051.plek(), "server");
         assert_eq!(f.http_status(true), 413);
+    }
+
+    #[test]
+    fn quoted_input_and_texts_are_capped() {
+        assert_eq!(quote("kort"), "kort");
+        let exact = "é".repeat(MAX_QUOTED_CHARS);
+        assert_eq!(quote(&exact), exact.as_str());
+        let long = "é".repeat(MAX_QUOTED_CHARS + 1);
+        let q = quote(&long);
+        assert_eq!(q.chars().count(), MAX_QUOTED_CHARS + 1);
+        assert!(q.ends_with("é…"));
+        let huge = "x".repeat(100_000);
+        let mut f = Fault::new(FaultCode::DK0003, huge.clone()).with_locaties(vec![Locatie {
+            regel: 1,
+            kolom: 1,
+            pad: huge.clone(),
+            melding: huge.clone(),
+        }]);
+        f.faultstring = Some(huge);
+        let xml = f.to_xml();
+        assert!(xml.len() < 4 * (MAX_TEXT_CHARS + 10) + 600, "{}", xml.len());
+        assert_eq!(xml.matches('…').count(), 4);
+    }
+
+    #[test]
+    fn values_quoted_in_a_melding_are_capped() {
+        let value = "x".repeat(100_000);
+        let melding = format!("Element 'brin': The value '{value}' is not accepted by the pattern '[0-9]{{2}}[A-Z]{{2}}'.");
+        let l = Locatie {
+            regel: 1,
+            kolom: 1,
+            pad: String::new(),
+            melding,
+        };
+        let f = Fault::new(FaultCode::DK0004, "x").with_locaties(vec![l.clone()]);
+        let shown = format!(
+            "'{}…' is not accepted by the pattern '[0-9]{{2}}[A-Z]{{2}}'.",
+            "x".repeat(MAX_QUOTED_CHARS)
+        );
+        assert!(
+            f.locaties[0].melding.ends_with(&shown),
+            "{}",
+            f.locaties[0].melding
+        );
+        assert!(f.locaties[0]
+            .melding
+            .starts_with("Element 'brin': The value '"));
+        // a short melding stays exactly as it was
+        let short = Locatie {
+            melding: "Element 'brin': The value '99aa' is not accepted".into(),
+            ..l
+        };
+        let f = Fault::new(FaultCode::DK0004, "x").with_locaties(vec![short.clone()]);
+        assert_eq!(f.locaties[0], short);
+    }
+
+    #[test]
+    fn must_understand_is_dk0001_in_its_own_class() {
+        let xml = Fault::new(FaultCode::MustUnderstand, "x").to_xml();
+        assert!(xml.contains("<faultcode>soap:MustUnderstand.DK0001</faultcode>"));
+        assert!(xml.contains("<faultstring>Invalide envelope</faultstring>"));
+        assert!(xml.contains("<fout:code>DK0001</fout:code><fout:plek>client</fout:plek>"));
     }
 
     #[test]

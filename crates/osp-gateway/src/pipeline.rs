@@ -16,7 +16,7 @@ use osp_register::{Delivery, ServiceError};
 use tracing::Instrument;
 
 use crate::envelope::{self, ResponseAddressing};
-use crate::fault::{Fault, FaultCode};
+use crate::fault::{quote, Fault, FaultCode};
 use crate::server::Shared;
 use crate::wsa::{self, Addressing};
 
@@ -111,7 +111,7 @@ async fn process(
         Ok(oin) => oin.clone(),
         Err(e) => {
             return fault_outcome(
-                Fault::new(FaultCode::EK0030, e.to_string()),
+                Fault::new(FaultCode::EK0030, quote(&e.to_string())),
                 None,
                 path_contract,
                 false,
@@ -300,34 +300,94 @@ fn service_fault(e: ServiceError) -> Fault {
     }
 }
 
-/// Content-Type checks: SOAP 1.2's media type is a version mismatch, another charset not UTF-8.
+/// Content-Type checks of SPEC §3 (SOAP 1.1 §6.1: the media type is `text/xml`). SOAP 1.2's
+/// media type is the same version mismatch as a SOAP 1.2 envelope; any other or no media type
+/// is no SOAP 1.1 message (DK0001); a charset other than UTF-8 is DK0009. Without a charset
+/// the body is read as UTF-8, as RFC 7303 reads `text/xml` by its XML declaration.
 fn content_type_fault(headers: &HeaderMap) -> Option<Fault> {
-    let ct = headers.get(CONTENT_TYPE)?;
+    let dk1 = |m: String| Some(Fault::new(FaultCode::DK0001, m));
+    let mut values = headers.get_all(CONTENT_TYPE).iter();
+    let Some(ct) = values.next() else {
+        return dk1("Content-Type ontbreekt; SOAP 1.1 vraagt text/xml; charset=UTF-8".into());
+    };
+    if values.next().is_some() {
+        return dk1("HTTP-header Content-Type komt meer dan eens voor".into());
+    }
     let Ok(ct) = ct.to_str() else {
         return Some(Fault::new(FaultCode::DK0009, "Content-Type is geen ASCII"));
     };
     let mut parts = ct.split(';');
     let media = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
-    if media == "application/soap+xml" {
-        return Some(Fault::new(
-            FaultCode::DK0001,
-            "SOAP 1.2 (application/soap+xml) wordt niet ondersteund",
-        ));
+    match media.as_str() {
+        "text/xml" => {}
+        "application/soap+xml" => return dk1(
+            "SOAP 1.2 (application/soap+xml) wordt niet ondersteund; gebruik SOAP 1.1 met text/xml"
+                .into(),
+        ),
+        other => {
+            return dk1(format!(
+                "Content-Type {} is geen text/xml; SOAP 1.1 vraagt text/xml; charset=UTF-8",
+                quote(other)
+            ))
+        }
     }
     for p in parts {
-        if let Some((k, v)) = p.split_once('=') {
-            if k.trim().eq_ignore_ascii_case("charset") {
-                let v = v.trim().trim_matches('"');
-                if !v.eq_ignore_ascii_case("utf-8") {
-                    return Some(Fault::new(
-                        FaultCode::DK0009,
-                        format!("charset {v} in Content-Type; alleen UTF-8 is toegestaan"),
-                    ));
-                }
-            }
+        let Some((k, v)) = p.split_once('=') else {
+            continue;
+        };
+        if !k.trim().eq_ignore_ascii_case("charset") {
+            continue;
+        }
+        let v = v.trim();
+        let v = v
+            .strip_prefix('"')
+            .and_then(|v| v.strip_suffix('"'))
+            .unwrap_or(v);
+        if !v.eq_ignore_ascii_case("utf-8") {
+            return Some(Fault::new(
+                FaultCode::DK0009,
+                format!(
+                    "charset {} in Content-Type; alleen UTF-8 is toegestaan",
+                    quote(v)
+                ),
+            ));
         }
     }
     None
+}
+
+/// The SOAPAction header value without its quotes (SOAP 1.1 §6.1.1 quotes it; an unquoted value
+/// is accepted too). Missing, empty, repeated, non-ASCII or unbalanced quotes ⇒ DK0003.
+fn soap_action(headers: &HeaderMap) -> Result<&str, Fault> {
+    let dk3 = |m: &str| Fault::new(FaultCode::DK0003, m);
+    let mut values = headers.get_all("soapaction").iter();
+    let Some(value) = values.next() else {
+        return Err(dk3("HTTP-header SOAPAction ontbreekt"));
+    };
+    if values.next().is_some() {
+        return Err(dk3("HTTP-header SOAPAction komt meer dan eens voor"));
+    }
+    let raw = value
+        .to_str()
+        .map_err(|_| dk3("HTTP-header SOAPAction is geen ASCII"))?
+        .trim();
+    let inner = match (raw.strip_prefix('"'), raw.ends_with('"')) {
+        (Some(rest), true) if !rest.is_empty() => rest.strip_suffix('"').unwrap_or(rest),
+        (None, false) => raw,
+        _ => {
+            return Err(dk3(
+                "HTTP-header SOAPAction heeft een ongepaard aanhalingsteken",
+            ))
+        }
+    };
+    if inner.contains('"') {
+        return Err(dk3("HTTP-header SOAPAction bevat een aanhalingsteken"));
+    }
+    let inner = inner.trim();
+    if inner.is_empty() {
+        return Err(dk3("HTTP-header SOAPAction ontbreekt"));
+    }
+    Ok(inner)
 }
 
 /// DK0003 unless SOAPAction, wsa:Action, the body root and the path contract name one operation.
@@ -339,23 +399,22 @@ fn agree(
     path_contract: Option<Contract>,
 ) -> Result<Operation, Fault> {
     let dk3 = |m: String| Fault::new(FaultCode::DK0003, m);
-    let soap_action = headers
-        .get("soapaction")
-        .and_then(|v| v.to_str().ok())
-        .map(|v| v.trim().trim_matches('"').trim())
-        .filter(|v| !v.is_empty())
-        .ok_or_else(|| dk3("HTTP-header SOAPAction ontbreekt".into()))?;
+    let soap_action = soap_action(headers)?;
     if soap_action != a.action.trim() {
         return Err(dk3(format!(
-            "SOAPAction {soap_action} is niet gelijk aan wsa:Action {}",
-            a.action
+            "SOAPAction {} is niet gelijk aan wsa:Action {}",
+            quote(soap_action),
+            quote(&a.action)
         )));
     }
     let op = Operation::from_action(soap_action)
-        .ok_or_else(|| dk3(format!("onbekende SOAPAction {soap_action}")))?;
+        .ok_or_else(|| dk3(format!("onbekende SOAPAction {}", quote(soap_action))))?;
     if Operation::from_request_element(body_ns, body_local) != Some(op) {
         return Err(dk3(format!(
-            "body-element {{{body_ns}}}{body_local} hoort niet bij SOAPAction {soap_action}"
+            "body-element {{{}}}{} hoort niet bij SOAPAction {}",
+            quote(body_ns),
+            quote(body_local),
+            quote(soap_action)
         )));
     }
     if let Some(c) = path_contract {

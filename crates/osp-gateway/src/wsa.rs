@@ -4,7 +4,11 @@
 use osp_pki::Oin;
 
 use crate::envelope::WsaHeaders;
-use crate::fault::{Fault, FaultCode};
+use crate::fault::{quote, Fault, FaultCode};
+
+/// Longest `wsa:From/Address` accepted. The address comes back as the answer's `wsa:To`, the one
+/// piece of client input an answer repeats whole; an OIN address is under 100 characters.
+pub const MAX_FROM_ADDRESS_CHARS: usize = 1024;
 
 /// Checked request addressing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -29,11 +33,14 @@ pub fn check(h: &WsaHeaders, duo_oin: &str) -> Result<Addressing, Fault> {
             format!("wsa:{name} komt meer dan eens voor"),
         ));
     }
+    if let Some(why) = &h.invalid {
+        return Err(Fault::new(FaultCode::DK0011, why.clone()));
+    }
     let to = present(&h.to).ok_or_else(|| Fault::new(FaultCode::DK0005, "wsa:To ontbreekt"))?;
     let to_oin = oin_in_address(to).ok_or_else(|| {
         Fault::new(
             FaultCode::EK0022,
-            format!("wsa:To bevat geen geldig OIN: {to}"),
+            format!("wsa:To bevat geen geldig OIN: {}", quote(to)),
         )
     })?;
     if to_oin.as_str() != duo_oin {
@@ -49,7 +56,10 @@ pub fn check(h: &WsaHeaders, duo_oin: &str) -> Result<Addressing, Fault> {
     if !is_message_uuid(message_id) {
         return Err(Fault::new(
             FaultCode::EK0023,
-            format!("wsa:MessageID is geen urn:uuid of UUID: {message_id}"),
+            format!(
+                "wsa:MessageID is geen urn:uuid of UUID: {}",
+                quote(message_id)
+            ),
         ));
     }
     let from = match &h.from {
@@ -58,10 +68,19 @@ pub fn check(h: &WsaHeaders, duo_oin: &str) -> Result<Addressing, Fault> {
             Fault::new(FaultCode::EK0021, "wsa:From bevat geen wsa:Address met OIN")
         })?,
     };
+    if from.chars().count() > MAX_FROM_ADDRESS_CHARS {
+        return Err(Fault::new(
+            FaultCode::DK0011,
+            format!(
+                "wsa:From/Address is langer dan {MAX_FROM_ADDRESS_CHARS} tekens: {}",
+                quote(from)
+            ),
+        ));
+    }
     let from_oin = oin_in_address(from).ok_or_else(|| {
         Fault::new(
             FaultCode::EK0021,
-            format!("wsa:From bevat geen geldig OIN: {from}"),
+            format!("wsa:From bevat geen geldig OIN: {}", quote(from)),
         )
     })?;
     Ok(Addressing {
@@ -118,6 +137,7 @@ mod tests {
             message_id: Some("urn:uuid:6f1c2a5e-0b7d-4e7a-9a51-3c2d8e4f1a01".into()),
             from: Some(Some(address_for("0000000700099AA00000"))),
             duplicate: None,
+            invalid: None,
         }
     }
 
@@ -169,6 +189,28 @@ mod tests {
         let mut h = headers();
         h.duplicate = Some("To".into());
         assert_eq!(code(h), FaultCode::DK0011);
+        let mut h = headers();
+        h.invalid = Some("wsa:To mag alleen tekst bevatten".into());
+        assert_eq!(code(h), FaultCode::DK0011);
+        // a duplicate is reported before a missing header
+        let mut h = headers();
+        h.duplicate = Some("From/Address".into());
+        h.to = None;
+        assert_eq!(code(h), FaultCode::DK0011);
+        let long = |n: usize| {
+            format!(
+                "{}?pad={}&oin=0000000700099AA00000",
+                osp_model::contracts::WSA_ANONYMOUS,
+                "p".repeat(n)
+            )
+        };
+        let mut h = headers();
+        let edge = long(0).len();
+        h.from = Some(Some(long(MAX_FROM_ADDRESS_CHARS + 1 - edge)));
+        assert_eq!(code(h), FaultCode::DK0011);
+        let mut h = headers();
+        h.from = Some(Some(long(MAX_FROM_ADDRESS_CHARS - edge)));
+        assert!(check(&h, DUO).is_ok());
         // To is checked before From
         let mut h = headers();
         h.to = None;
