@@ -42,7 +42,7 @@ fn repo() -> PathBuf {
 }
 
 fn osp_bin() -> (PathBuf, bool) {
-    match std::env::var_os("OSP_HOSTILE_BIN") {
+    match std::env::var_os("OSP_HOSTILE_BIN").filter(|p| !p.is_empty()) {
         Some(p) => (PathBuf::from(p), true),
         None => (PathBuf::from(env!("CARGO_BIN_EXE_osp")), false),
     }
@@ -267,7 +267,9 @@ impl Default for GoodClientOptions {
         GoodClientOptions {
             reconnect_every: 0,
             pause: Duration::from_millis(50),
-            deadline: Duration::from_secs(10),
+            // Five times the slowest answer seen under attack on a 2-core machine (~1 s), and
+            // half of the 10 s a silent peer used to hold a slot.
+            deadline: Duration::from_secs(5),
         }
     }
 }

@@ -51,7 +51,7 @@ fn silent_tcp_flood_does_not_starve_a_good_client() {
     let good = GoodClient::start(
         &osp,
         GoodClientOptions {
-            reconnect_every: 5,
+            reconnect_every: 1,
             ..GoodClientOptions::default()
         },
     );
