@@ -123,6 +123,51 @@ pub struct LimitsConfig {
     pub idle_timeout_secs: Option<u64>,
     /// Concurrent connections accepted (default 1024).
     pub max_connections: Option<usize>,
+    /// Seconds allowed for the TLS handshake (default 3).
+    pub handshake_timeout_secs: Option<u64>,
+    /// Of `max_connections`, how many may be in the TLS handshake at once (default 256); the
+    /// rest is reserved for clients that showed a certificate.
+    pub max_handshakes: Option<usize>,
+    /// Connections one source address may hold (default 256, 0 = no limit).
+    pub max_connections_per_address: Option<usize>,
+    /// Milliseconds without a request before a keep-alive connection may be reclaimed for a
+    /// newcomer when all slots are taken (default 1000).
+    pub reclaim_idle_after_ms: Option<u64>,
+    /// Request-body bytes all connections may hold at once (default 128 MiB); beyond: 503.
+    pub max_inflight_body_bytes: Option<usize>,
+    /// Request-body bytes one connection may hold at once (default 4 MiB); beyond: 503.
+    pub max_connection_body_bytes: Option<usize>,
+    /// Slowest accepted body upload in bytes per second after the grace period (default 4096,
+    /// 0 = none).
+    pub min_body_rate: Option<u64>,
+    /// Seconds a body may take before `min_body_rate` applies (default 5).
+    pub body_rate_grace_secs: Option<u64>,
+}
+
+impl LimitsConfig {
+    /// `self` with every value `over` sets taking precedence.
+    fn overlay(self, over: LimitsConfig) -> LimitsConfig {
+        LimitsConfig {
+            max_body_bytes: over.max_body_bytes.or(self.max_body_bytes),
+            header_timeout_secs: over.header_timeout_secs.or(self.header_timeout_secs),
+            idle_timeout_secs: over.idle_timeout_secs.or(self.idle_timeout_secs),
+            max_connections: over.max_connections.or(self.max_connections),
+            handshake_timeout_secs: over.handshake_timeout_secs.or(self.handshake_timeout_secs),
+            max_handshakes: over.max_handshakes.or(self.max_handshakes),
+            max_connections_per_address: over
+                .max_connections_per_address
+                .or(self.max_connections_per_address),
+            reclaim_idle_after_ms: over.reclaim_idle_after_ms.or(self.reclaim_idle_after_ms),
+            max_inflight_body_bytes: over
+                .max_inflight_body_bytes
+                .or(self.max_inflight_body_bytes),
+            max_connection_body_bytes: over
+                .max_connection_body_bytes
+                .or(self.max_connection_body_bytes),
+            min_body_rate: over.min_body_rate.or(self.min_body_rate),
+            body_rate_grace_secs: over.body_rate_grace_secs.or(self.body_rate_grace_secs),
+        }
+    }
 }
 
 /// `[terugkoppeling]` of `osp.toml` (SPEC §5, §7).
@@ -147,18 +192,7 @@ impl FileConfig {
             today: over.today.or(self.today),
             log_format: over.log_format.or(self.log_format),
             sandboxes,
-            limits: LimitsConfig {
-                max_body_bytes: over.limits.max_body_bytes.or(self.limits.max_body_bytes),
-                header_timeout_secs: over
-                    .limits
-                    .header_timeout_secs
-                    .or(self.limits.header_timeout_secs),
-                idle_timeout_secs: over
-                    .limits
-                    .idle_timeout_secs
-                    .or(self.limits.idle_timeout_secs),
-                max_connections: over.limits.max_connections.or(self.limits.max_connections),
-            },
+            limits: self.limits.overlay(over.limits),
             terugkoppeling: TerugkoppelingConfig {
                 mode: over.terugkoppeling.mode.or(self.terugkoppeling.mode),
             },
@@ -233,6 +267,16 @@ mod tests {
         );
         assert_eq!(c.limits.max_body_bytes, Some(1024));
         assert_eq!(c.opslag.compressie, None);
+        std::fs::write(
+            &p,
+            "[limits]\nhandshake_timeout_secs = 2\nmax_connections_per_address = 0\nmin_body_rate = 100\n",
+        )
+        .unwrap();
+        let c = FileConfig::load(&p, true).unwrap();
+        assert_eq!(c.limits.handshake_timeout_secs, Some(2));
+        assert_eq!(c.limits.max_connections_per_address, Some(0));
+        assert_eq!(c.limits.min_body_rate, Some(100));
+        assert_eq!(c.limits.max_handshakes, None);
         std::fs::write(&p, "[opslag]\ncompressie = true\n").unwrap();
         let c = FileConfig::load(&p, true).unwrap();
         assert_eq!(

@@ -118,6 +118,30 @@ pub fn gateway_config(s: &ServeSettings) -> GatewayConfig {
     if let Some(v) = l.max_connections {
         g.limits.max_connections = v;
     }
+    if let Some(v) = l.handshake_timeout_secs {
+        g.limits.handshake_timeout = Duration::from_secs(v);
+    }
+    if let Some(v) = l.max_handshakes {
+        g.limits.max_handshakes = v;
+    }
+    if let Some(v) = l.max_connections_per_address {
+        g.limits.max_connections_per_address = v;
+    }
+    if let Some(v) = l.reclaim_idle_after_ms {
+        g.limits.reclaim_idle_after = Duration::from_millis(v);
+    }
+    if let Some(v) = l.max_inflight_body_bytes {
+        g.limits.max_inflight_body_bytes = v;
+    }
+    if let Some(v) = l.max_connection_body_bytes {
+        g.limits.max_connection_body_bytes = v;
+    }
+    if let Some(v) = l.min_body_rate {
+        g.limits.min_body_rate = v;
+    }
+    if let Some(v) = l.body_rate_grace_secs {
+        g.limits.body_rate_grace = Duration::from_secs(v);
+    }
     g
 }
 
@@ -445,5 +469,34 @@ mod admin_token_tests {
         // an emptied file is an error, not an open listener
         std::fs::write(&file, "\n").unwrap();
         assert!(admin_token(&data, open, &AdminConfig::default()).is_err());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn limits_keys_reach_the_gateway() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("osp.toml");
+        std::fs::write(
+            &p,
+            "[limits]\nhandshake_timeout_secs = 2\nmax_handshakes = 100\nmax_connections_per_address = 0\nreclaim_idle_after_ms = 250\nmax_inflight_body_bytes = 1000000\nmax_connection_body_bytes = 50000\nmin_body_rate = 512\nbody_rate_grace_secs = 7\n",
+        )
+        .unwrap();
+        let settings = resolve(Some(p), FileConfig::default()).unwrap();
+        let l = gateway_config(&settings).limits;
+        assert_eq!(l.handshake_timeout, Duration::from_secs(2));
+        assert_eq!(l.max_handshakes, 100);
+        assert_eq!(l.max_connections_per_address, 0);
+        assert_eq!(l.reclaim_idle_after, Duration::from_millis(250));
+        assert_eq!(l.max_inflight_body_bytes, 1_000_000);
+        assert_eq!(l.max_connection_body_bytes, 50_000);
+        assert_eq!(l.min_body_rate, 512);
+        assert_eq!(l.body_rate_grace, Duration::from_secs(7));
+        // Keys not set keep the gateway's defaults.
+        let defaults = gateway_config(&resolve(None, FileConfig::default()).unwrap()).limits;
+        assert_eq!(defaults, osp_gateway::Limits::default());
     }
 }

@@ -27,12 +27,36 @@ pub struct TlsPaths {
 pub struct Limits {
     /// Largest accepted request body in bytes (413 + DK0004 beyond).
     pub max_body_bytes: usize,
-    /// Time allowed for the TLS handshake and for reading request headers.
+    /// Time allowed for reading a request's headers once its first byte arrived.
     pub header_read_timeout: Duration,
+    /// Time allowed for the TLS handshake, counted from accept. Short on purpose: a peer that
+    /// does not finish the handshake holds a slot without having shown a certificate.
+    pub handshake_timeout: Duration,
     /// Idle keep-alive connections are closed after this long without a request.
     pub idle_timeout: Duration,
-    /// Connections served at once; further clients wait in the accept backlog.
+    /// Connections served at once (in handshake or established). When all are taken, the
+    /// longest-idle established connection is reclaimed for a newcomer, else it is refused.
     pub max_connections: usize,
+    /// Of `max_connections`, how many may be in the TLS handshake at once; the rest is reserved
+    /// for connections that showed a valid certificate. When full, the oldest handshake is
+    /// dropped for a newcomer, so a flood of silent peers cannot starve authenticated clients.
+    pub max_handshakes: usize,
+    /// Connections one source address may hold at once (0: no limit). All clients behind one
+    /// NAT (or on loopback) share it.
+    pub max_connections_per_address: usize,
+    /// Idle keep-alive connections are only reclaimed for newcomers after this long without a
+    /// request, so a client between two requests keeps its connection.
+    pub reclaim_idle_after: Duration,
+    /// Request-body bytes all connections together may hold at once; a request whose declared
+    /// length does not fit is answered with 503 + Server.DK0051.
+    pub max_inflight_body_bytes: usize,
+    /// Request-body bytes one connection may hold at once (declared or received).
+    pub max_connection_body_bytes: usize,
+    /// Slowest accepted body upload in bytes per second, after `body_rate_grace`; slower
+    /// uploads are cut off (the connection is closed).
+    pub min_body_rate: u64,
+    /// Time a body may take before `min_body_rate` applies.
+    pub body_rate_grace: Duration,
     /// Deepest element nesting accepted in an envelope.
     pub max_depth: usize,
     /// Time in-flight requests get to finish on shutdown.
@@ -44,8 +68,16 @@ impl Default for Limits {
         Limits {
             max_body_bytes: 4 * 1024 * 1024,
             header_read_timeout: Duration::from_secs(10),
+            handshake_timeout: Duration::from_secs(3),
             idle_timeout: Duration::from_secs(60),
             max_connections: 1024,
+            max_handshakes: 256,
+            max_connections_per_address: 256,
+            reclaim_idle_after: Duration::from_secs(1),
+            max_inflight_body_bytes: 128 * 1024 * 1024,
+            max_connection_body_bytes: 4 * 1024 * 1024,
+            min_body_rate: 4096,
+            body_rate_grace: Duration::from_secs(5),
             max_depth: 64,
             shutdown_grace: Duration::from_secs(30),
         }

@@ -6,6 +6,7 @@
 #![warn(missing_docs)]
 
 pub mod admin;
+mod budget;
 pub mod client;
 pub mod config;
 mod documents;
@@ -15,6 +16,7 @@ pub mod io;
 pub mod metrics;
 mod pipeline;
 mod server;
+mod slots;
 pub mod tls;
 pub mod validation;
 pub mod wsa;

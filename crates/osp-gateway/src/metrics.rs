@@ -24,6 +24,51 @@ pub struct Metrics {
     open_connections: AtomicI64,
     connections_total: AtomicU64,
     handshake_failures: AtomicU64,
+    shed: [AtomicU64; Shed::ALL.len()],
+}
+
+/// Why the gateway refused or cut a connection or request to protect itself (SPEC §1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shed {
+    /// The source address held `max_connections_per_address` connections.
+    PerAddress,
+    /// Every slot was taken by busy or recently active connections.
+    Full,
+    /// An unfinished handshake was dropped for a newcomer (handshake pool full).
+    HandshakeEvicted,
+    /// The TLS handshake took longer than `handshake_timeout`.
+    HandshakeTimeout,
+    /// An idle keep-alive connection was closed for a newcomer.
+    IdleReclaimed,
+    /// A request body arrived slower than `min_body_rate`.
+    SlowBody,
+    /// A request body did not fit the in-flight body budget (503).
+    BodyBudget,
+}
+
+impl Shed {
+    const ALL: [Shed; 7] = [
+        Shed::PerAddress,
+        Shed::Full,
+        Shed::HandshakeEvicted,
+        Shed::HandshakeTimeout,
+        Shed::IdleReclaimed,
+        Shed::SlowBody,
+        Shed::BodyBudget,
+    ];
+
+    /// The `reason` label.
+    pub const fn label(self) -> &'static str {
+        match self {
+            Shed::PerAddress => "per_address",
+            Shed::Full => "full",
+            Shed::HandshakeEvicted => "handshake_evicted",
+            Shed::HandshakeTimeout => "handshake_timeout",
+            Shed::IdleReclaimed => "idle_reclaimed",
+            Shed::SlowBody => "slow_body",
+            Shed::BodyBudget => "body_budget",
+        }
+    }
 }
 
 impl Metrics {
@@ -63,6 +108,16 @@ impl Metrics {
     /// A TLS handshake failed (no/invalid client certificate, timeout, protocol error).
     pub fn handshake_failed(&self) {
         self.handshake_failures.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Counts one refusal or cut-off.
+    pub fn shed(&self, why: Shed) {
+        self.shed[why as usize].fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// Refusals and cut-offs for `why` so far.
+    pub fn shed_count(&self, why: Shed) -> u64 {
+        self.shed[why as usize].load(Ordering::Relaxed)
     }
 
     /// Connections currently open.
@@ -122,6 +177,15 @@ impl Metrics {
         let _ = writeln!(s, "# HELP osp_open_connections TLS connections currently open.\n# TYPE osp_open_connections gauge\nosp_open_connections {}", self.open_connections());
         let _ = writeln!(s, "# HELP osp_connections_total TLS connections accepted.\n# TYPE osp_connections_total counter\nosp_connections_total {}", self.connections_total.load(Ordering::Relaxed));
         let _ = writeln!(s, "# HELP osp_tls_handshake_failures_total Failed TLS handshakes.\n# TYPE osp_tls_handshake_failures_total counter\nosp_tls_handshake_failures_total {}", self.handshake_failures());
+        s.push_str("# HELP osp_shed_total Connections and requests refused or cut off to protect the gateway.\n# TYPE osp_shed_total counter\n");
+        for why in Shed::ALL {
+            let _ = writeln!(
+                s,
+                "osp_shed_total{{reason=\"{}\"}} {}",
+                why.label(),
+                self.shed_count(why)
+            );
+        }
         s
     }
 }
@@ -153,7 +217,10 @@ mod tests {
         );
         m.connection_opened();
         m.handshake_failed();
+        m.shed(Shed::SlowBody);
         let t = m.render();
+        assert!(t.contains("osp_shed_total{reason=\"slow_body\"} 1"));
+        assert!(t.contains("osp_shed_total{reason=\"full\"} 0"));
         assert!(t.contains("osp_requests_total{contract=\"DUO_VOAanlevering_InschrijvingVO_V1\",outcome=\"fault\",fault=\"DK0004\"} 2"));
         assert!(t.contains("osp_request_duration_seconds_bucket{le=\"0.005\"} 1"));
         assert!(t.contains("osp_request_duration_seconds_bucket{le=\"+Inf\"} 2"));

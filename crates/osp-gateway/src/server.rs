@@ -1,6 +1,7 @@
-//! The listeners and their lifecycle: mTLS accept loop with a connection limit, per-connection
-//! OIN, keep-alive with header-read and idle timeouts, the admin listener, and graceful
-//! shutdown that finishes in-flight requests and flushes the register.
+//! The listeners and their lifecycle: mTLS accept loop with slot admission (see `slots`),
+//! per-connection OIN, handshake deadline, keep-alive with header-read, idle and body-rate
+//! timeouts, the in-flight body budget, the admin listener, and graceful shutdown that finishes
+//! in-flight requests and flushes the register.
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
@@ -18,15 +19,18 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use osp_model::Contract;
 use osp_register::Service;
 use tokio::net::{TcpListener, TcpStream};
-use tokio::sync::{watch, Semaphore};
+use tokio::sync::watch;
 use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
 use crate::admin::{Admin, AdminExtension};
+use crate::budget::{BodyBudget, Exceeded};
 use crate::config::GatewayConfig;
-use crate::io::{Activity, TrackedIo};
-use crate::metrics::Metrics;
+use crate::fault::{Fault, FaultCode};
+use crate::io::{Activity, BodyExpectation, Expiry, Timeouts, TrackedIo};
+use crate::metrics::{Metrics, Shed};
 use crate::pipeline::{self, PeerOin};
+use crate::slots::{Refusal, Slot, SlotLimits, Slots};
 use crate::validation::BodyValidator;
 use crate::GatewayError;
 
@@ -39,6 +43,8 @@ pub(crate) struct Shared {
     pub service: Arc<dyn Service>,
     pub validator: Arc<dyn BodyValidator>,
     pub metrics: Arc<Metrics>,
+    /// Room for request bodies in flight.
+    budget: Arc<BodyBudget>,
     /// Fixed answer to every SOAP POST (benchmark echo mode): no XML work, no register.
     echo: Option<Bytes>,
     shutting_down: AtomicBool,
@@ -207,7 +213,12 @@ impl Gateway {
         };
         let metrics = Arc::new(Metrics::default());
         let (tx, rx) = watch::channel(false);
+        let budget = BodyBudget::new(
+            config.limits.max_inflight_body_bytes,
+            config.limits.max_connection_body_bytes,
+        );
         let shared = Arc::new(Shared {
+            budget,
             config,
             service,
             validator,
@@ -249,14 +260,10 @@ async fn run(
 ) -> Result<(), GatewayError> {
     let admin_task = admin_listener.map(|l| tokio::spawn(admin_loop(l, admin, shutdown.clone())));
     let limits = shared.config.limits;
-    let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let slots = Slots::new(SlotLimits::from_limits(&limits));
     let mut conns = JoinSet::new();
     loop {
         while conns.try_join_next().is_some() {}
-        let permit = tokio::select! {
-            p = permits.clone().acquire_owned() => match p { Ok(p) => p, Err(_) => break },
-            _ = stopped(&mut shutdown) => break,
-        };
         let accepted = tokio::select! {
             a = listener.accept() => a,
             _ = stopped(&mut shutdown) => break,
@@ -269,14 +276,32 @@ async fn run(
                 continue;
             }
         };
+        let slot = match slots.admit(peer.ip()) {
+            Ok((slot, displaced)) => {
+                if displaced.handshake_evicted {
+                    shared.metrics.shed(Shed::HandshakeEvicted);
+                }
+                if displaced.idle_reclaimed {
+                    shared.metrics.shed(Shed::IdleReclaimed);
+                }
+                slot
+            }
+            Err(refusal) => {
+                let why = match refusal {
+                    Refusal::PerAddress => Shed::PerAddress,
+                    Refusal::Full => Shed::Full,
+                };
+                shared.metrics.shed(why);
+                tracing::debug!(%peer, reason = why.label(), "connection refused");
+                drop(tcp);
+                continue;
+            }
+        };
         let _ = tcp.set_nodelay(true);
         let shared = shared.clone();
         let acceptor = acceptor.clone();
         let rx = shutdown.clone();
-        conns.spawn(async move {
-            serve_connection(shared, acceptor, tcp, peer, rx).await;
-            drop(permit);
-        });
+        conns.spawn(serve_connection(shared, acceptor, tcp, peer, slot, rx));
     }
     drop(listener);
     shared.shutting_down.store(true, Ordering::Relaxed);
@@ -310,10 +335,18 @@ async fn serve_connection(
     acceptor: TlsAcceptor,
     tcp: TcpStream,
     peer: SocketAddr,
+    slot: Slot,
     mut shutdown: watch::Receiver<bool>,
 ) {
     let limits = shared.config.limits;
-    let tls = match tokio::time::timeout(limits.header_read_timeout, acceptor.accept(tcp)).await {
+    let handshake = tokio::select! {
+        h = tokio::time::timeout(limits.handshake_timeout, acceptor.accept(tcp)) => h,
+        _ = slot.revoked() => {
+            tracing::debug!(%peer, "unfinished TLS handshake dropped for a newcomer");
+            return;
+        }
+    };
+    let tls = match handshake {
         Ok(Ok(tls)) => tls,
         Ok(Err(e)) => {
             shared.metrics.handshake_failed();
@@ -322,10 +355,16 @@ async fn serve_connection(
         }
         Err(_) => {
             shared.metrics.handshake_failed();
+            shared.metrics.shed(Shed::HandshakeTimeout);
             tracing::debug!(%peer, "TLS handshake timed out");
             return;
         }
     };
+    let activity = Arc::new(Mutex::new(Activity::new()));
+    if !slot.established(activity.clone()) {
+        tracing::debug!(%peer, "slot taken away during the TLS handshake");
+        return;
+    }
     let oin: PeerOin = match tls.get_ref().1.peer_certificates().and_then(|c| c.first()) {
         Some(cert) => osp_pki::oin_from_certificate(cert.as_ref()),
         None => Err(osp_pki::CertOinError::GeenCertificaat),
@@ -335,22 +374,30 @@ async fn serve_connection(
     }
     let oin = Arc::new(oin);
     shared.metrics.connection_opened();
-    let activity = Arc::new(Mutex::new(Activity::new()));
     let wake = Arc::new(tokio::sync::Notify::new());
     let io = TokioIo::new(TrackedIo::new(tls, activity.clone(), wake.clone()));
     let svc_shared = shared.clone();
     let svc_activity = activity.clone();
+    let svc_wake = wake.clone();
     let svc = service_fn(move |req: Request<Incoming>| {
         let shared = svc_shared.clone();
         let oin = oin.clone();
         let activity = svc_activity.clone();
+        Activity::begin(&activity, BodyExpectation::of(&req));
+        // The body-rate deadline starts now: let the watchdog re-arm.
+        svc_wake.notify_one();
         async move {
-            Activity::begin(&activity);
             let resp = route(shared, oin, req).await;
             Activity::end(&activity);
             Ok::<_, Infallible>(resp)
         }
     });
+    let timeouts = Timeouts {
+        header: limits.header_read_timeout,
+        idle: limits.idle_timeout,
+        min_body_rate: limits.min_body_rate,
+        body_rate_grace: limits.body_rate_grace,
+    };
     let mut builder = http1::Builder::new();
     builder
         .timer(TokioTimer::new())
@@ -363,7 +410,7 @@ async fn serve_connection(
         let deadline = if closing {
             None
         } else {
-            Activity::deadline(&activity, limits.header_read_timeout, limits.idle_timeout)
+            Activity::deadline(&activity, &timeouts)
         };
         tokio::select! {
             res = conn.as_mut() => {
@@ -376,14 +423,28 @@ async fn serve_connection(
                 closing = true;
                 conn.as_mut().graceful_shutdown();
             }
+            _ = slot.revoked(), if !closing => {
+                tracing::debug!(%peer, "idle connection reclaimed for a newcomer");
+                closing = true;
+                conn.as_mut().graceful_shutdown();
+            }
             _ = wake.notified(), if !closing => {}
             _ = sleep_until(deadline), if deadline.is_some() && !closing => {
-                match Activity::expired(&activity, limits.header_read_timeout, limits.idle_timeout) {
-                    Some(crate::io::Expiry::HeaderTimeout) => {
+                match Activity::expired(&activity, &timeouts) {
+                    Some(Expiry::HeaderTimeout) => {
                         tracing::debug!(%peer, "request header not received in time; closing");
                         break;
                     }
-                    Some(crate::io::Expiry::Idle) => {
+                    Some(Expiry::SlowBody) => {
+                        shared.metrics.shed(Shed::SlowBody);
+                        tracing::info!(
+                            %peer,
+                            min_body_rate = limits.min_body_rate,
+                            "request body arrives slower than the minimum body rate; closing"
+                        );
+                        break;
+                    }
+                    Some(Expiry::Idle) => {
                         closing = true;
                         conn.as_mut().graceful_shutdown();
                     }
@@ -412,6 +473,23 @@ async fn route(
     oin: Arc<PeerOin>,
     req: Request<Incoming>,
 ) -> Response<Full<Bytes>> {
+    let _reservation = if req.method() == Method::POST {
+        let declared = BodyExpectation::of(&req);
+        let declared = if declared.chunked {
+            None
+        } else {
+            Some(declared.content_length.unwrap_or(0))
+        };
+        match shared
+            .budget
+            .reserve(declared, shared.config.limits.max_body_bytes)
+        {
+            Ok(r) => Some(r),
+            Err(e) => return over_budget(&shared, e),
+        }
+    } else {
+        None
+    };
     if let (Some(fixed), &Method::POST) = (&shared.echo, req.method()) {
         return echo(&shared, fixed.clone(), req.into_body()).await;
     }
@@ -437,6 +515,30 @@ async fn route(
             "alleen POST (SOAP) en GET (WSDL/XSD)\n",
         ),
     }
+}
+
+/// 503 + Server.DK0051: the body does not fit the in-flight body budget now; it is not read.
+fn over_budget(shared: &Shared, e: Exceeded) -> Response<Full<Bytes>> {
+    shared.metrics.shed(Shed::BodyBudget);
+    let reason = match e {
+        Exceeded::Connection => "het bericht is groter dan één verbinding tegelijk mag aanleveren",
+        Exceeded::Global => {
+            "osp ontvangt op dit moment te veel berichten tegelijk; probeer het later opnieuw"
+        }
+    };
+    tracing::info!(reason, "request body refused: in-flight body budget");
+    let fault = Fault::new(FaultCode::DK0051, reason);
+    let mut r = Response::new(Full::new(Bytes::from(fault.to_envelope())));
+    *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+    r.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("text/xml; charset=UTF-8"),
+    );
+    r.headers_mut().insert(
+        hyper::header::RETRY_AFTER,
+        hyper::header::HeaderValue::from_static("1"),
+    );
+    r
 }
 
 /// Echo mode: reads the whole body (bounded like a SOAP request) and answers `fixed`.

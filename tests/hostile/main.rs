@@ -1,0 +1,11 @@
+//! Hostile clients against the real `osp serve` binary: each file reproduces one attack (bounded
+//! in connections and time), while a good client keeps delivering; each asserts the good client
+//! was served and the server's memory stayed bounded, and prints the figures. Run with
+//! `cargo test -p osp-cli --test hostile -- --nocapture` to see them. The harness is in
+//! `common.rs`; add an attack as a new file and a `mod` line here.
+
+mod common;
+
+mod idle_tls_flood;
+mod no_tls_flood;
+mod slow_body;
