@@ -96,12 +96,20 @@ pub fn rss_kib(pid: u32) -> u64 {
 pub struct OspOptions {
     /// `[limits]` keys and their TOML values.
     pub limits: Vec<(&'static str, String)>,
+    /// Further `osp serve` arguments, e.g. `--admin-token`.
+    pub args: Vec<String>,
 }
 
 impl OspOptions {
     /// Sets one `[limits]` key (value as TOML, e.g. `"0"`).
     pub fn limit(mut self, key: &'static str, value: impl ToString) -> OspOptions {
         self.limits.push((key, value.to_string()));
+        self
+    }
+
+    /// Adds `osp serve` arguments.
+    pub fn args(mut self, args: &[&str]) -> OspOptions {
+        self.args.extend(args.iter().map(|a| a.to_string()));
         self
     }
 }
@@ -150,6 +158,7 @@ impl Osp {
             .arg("--reference")
             .arg(repo().join("fixtures/reference"))
             .args(["--today", "2025-09-15"])
+            .args(&opts.args)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::null())
             .stderr(Stdio::null())
@@ -197,12 +206,24 @@ impl Osp {
 
     /// GET on the admin listener (plain HTTP/1.1, loopback).
     pub fn admin_get(&self, path: &str) -> std::io::Result<String> {
+        self.admin_request("GET", path, "Host: localhost\r\n", "")
+    }
+
+    /// Any request on the admin listener: `headers` each end in CRLF; returns the whole answer.
+    pub fn admin_request(
+        &self,
+        method: &str,
+        path: &str,
+        headers: &str,
+        body: &str,
+    ) -> std::io::Result<String> {
         use std::io::{Read, Write};
         let mut s = std::net::TcpStream::connect(("127.0.0.1", self.admin))?;
         s.set_read_timeout(Some(Duration::from_secs(10)))?;
         write!(
             s,
-            "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+            "{method} {path} HTTP/1.1\r\n{headers}Content-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
         )?;
         let mut out = String::new();
         s.read_to_string(&mut out)?;

@@ -6,6 +6,8 @@
 
 mod common;
 
+mod admin_api;
+mod cross_school;
 mod idle_tls_flood;
 mod no_tls_flood;
 mod slow_body;
