@@ -7,7 +7,8 @@ use hyper::header::{HeaderValue, ALLOW, CONTENT_TYPE, HOST};
 use hyper::{Request, Response, StatusCode};
 use osp_model::Contract;
 
-use crate::server::{plain, SOAP_PREFIX};
+use crate::http::plain;
+use crate::shared::SOAP_PREFIX;
 
 /// The address the embedded WSDLs carry; replaced by the address the client used.
 const WSDL_DEFAULT_BASE: &str = "https://localhost:8443/vo-webservices/";

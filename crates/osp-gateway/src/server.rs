@@ -27,34 +27,15 @@ use crate::admin::{Admin, AdminExtension};
 use crate::budget::{BodyBudget, Exceeded};
 use crate::config::GatewayConfig;
 use crate::fault::{Fault, FaultCode};
+use crate::http::{plain, xml};
 use crate::io::{Activity, BodyExpectation, Expiry, Timeouts, TrackedIo};
 use crate::metrics::{Metrics, Shed};
 use crate::pipeline::{self, PeerOin};
+pub use crate::shared::SOAP_PREFIX;
+use crate::shared::{stopped, Shared};
 use crate::slots::{Refusal, Slot, SlotLimits, Slots};
 use crate::validation::BodyValidator;
 use crate::GatewayError;
-
-/// Path prefix of the SOAP endpoint (SPEC §1).
-pub const SOAP_PREFIX: &str = "/vo-webservices";
-
-/// State shared by every connection.
-pub(crate) struct Shared {
-    pub config: GatewayConfig,
-    pub service: Arc<dyn Service>,
-    pub validator: Arc<dyn BodyValidator>,
-    pub metrics: Arc<Metrics>,
-    /// Room for request bodies in flight.
-    budget: Arc<BodyBudget>,
-    /// Fixed answer to every SOAP POST (benchmark echo mode): no XML work, no register.
-    echo: Option<Bytes>,
-    shutting_down: AtomicBool,
-}
-
-impl Shared {
-    pub(crate) fn is_shutting_down(&self) -> bool {
-        self.shutting_down.load(Ordering::Relaxed)
-    }
-}
 
 /// Optional parts of a gateway beyond config and register.
 #[derive(Default, Clone)]
@@ -258,7 +239,8 @@ async fn run(
     admin: Arc<Admin>,
     mut shutdown: watch::Receiver<bool>,
 ) -> Result<(), GatewayError> {
-    let admin_task = admin_listener.map(|l| tokio::spawn(admin_loop(l, admin, shutdown.clone())));
+    let admin_task = admin_listener
+        .map(|l| tokio::spawn(crate::admin::listener::serve(l, admin, shutdown.clone())));
     let limits = shared.config.limits;
     let slots = Slots::new(SlotLimits::from_limits(&limits));
     let mut conns = JoinSet::new();
@@ -457,9 +439,6 @@ async fn serve_connection(
 }
 
 /// Resolves once shutdown has been triggered (or the trigger is gone).
-async fn stopped(rx: &mut watch::Receiver<bool>) {
-    let _ = rx.wait_for(|s| *s).await;
-}
 
 async fn sleep_until(deadline: Option<Instant>) {
     match deadline {
@@ -528,12 +507,7 @@ fn over_budget(shared: &Shared, e: Exceeded) -> Response<Full<Bytes>> {
     };
     tracing::info!(reason, "request body refused: in-flight body budget");
     let fault = Fault::new(FaultCode::DK0051, reason);
-    let mut r = Response::new(Full::new(Bytes::from(fault.to_envelope())));
-    *r.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
-    r.headers_mut().insert(
-        hyper::header::CONTENT_TYPE,
-        hyper::header::HeaderValue::from_static("text/xml; charset=UTF-8"),
-    );
+    let mut r = xml(StatusCode::SERVICE_UNAVAILABLE, fault.to_envelope());
     r.headers_mut().insert(
         hyper::header::RETRY_AFTER,
         hyper::header::HeaderValue::from_static("1"),
@@ -553,12 +527,7 @@ async fn echo(shared: &Shared, fixed: Bytes, body: Incoming) -> Response<Full<By
         return plain(StatusCode::PAYLOAD_TOO_LARGE, "te groot\n");
     }
     shared.metrics.request("-", "echo", "", started.elapsed());
-    let mut r = Response::new(Full::new(fixed));
-    r.headers_mut().insert(
-        hyper::header::CONTENT_TYPE,
-        hyper::header::HeaderValue::from_static("text/xml; charset=UTF-8"),
-    );
-    r
+    xml(StatusCode::OK, fixed)
 }
 
 /// Register stand-in of echo mode: never asked to deliver (echo answers first).
@@ -588,45 +557,4 @@ impl BodyValidator for NoValidator {
     fn validate(&self, _: Contract, _: &str) -> Result<(), Vec<crate::Locatie>> {
         Ok(())
     }
-}
-
-/// A plain-text response (non-SOAP errors such as 404).
-pub(crate) fn plain(status: StatusCode, text: &'static str) -> Response<Full<Bytes>> {
-    let mut r = Response::new(Full::new(Bytes::from_static(text.as_bytes())));
-    *r.status_mut() = status;
-    r.headers_mut().insert(
-        hyper::header::CONTENT_TYPE,
-        hyper::header::HeaderValue::from_static("text/plain; charset=utf-8"),
-    );
-    r
-}
-
-async fn admin_loop(listener: TcpListener, admin: Arc<Admin>, mut shutdown: watch::Receiver<bool>) {
-    let mut conns = JoinSet::new();
-    loop {
-        while conns.try_join_next().is_some() {}
-        let (tcp, _) = tokio::select! {
-            a = listener.accept() => match a { Ok(a) => a, Err(_) => continue },
-            _ = stopped(&mut shutdown) => break,
-        };
-        let admin = admin.clone();
-        let mut rx = shutdown.clone();
-        conns.spawn(async move {
-            let svc = service_fn(move |req| admin.clone().handle(req));
-            let mut builder = http1::Builder::new();
-            builder
-                .timer(TokioTimer::new())
-                .header_read_timeout(Duration::from_secs(10));
-            let conn = builder.serve_connection(TokioIo::new(tcp), svc);
-            tokio::pin!(conn);
-            tokio::select! {
-                _ = conn.as_mut() => {}
-                _ = stopped(&mut rx) => {
-                    conn.as_mut().graceful_shutdown();
-                    let _ = tokio::time::timeout(Duration::from_secs(5), conn).await;
-                }
-            }
-        });
-    }
-    while conns.join_next().await.is_some() {}
 }

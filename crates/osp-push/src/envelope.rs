@@ -1,27 +1,9 @@
-//! The SOAP request a pushed message travels in and the judgement of the LAS's answer.
+//! The judgement of the LAS's answer to a pushed message (the request itself is written by the
+//! gateway's envelope writer, `osp_gateway::envelope::request`).
 
-use osp_model::contracts::{SOAP11_NS, WSA_ANONYMOUS, WSA_NS};
-use quick_xml::escape::escape;
+use osp_model::contracts::SOAP11_NS;
 use quick_xml::events::Event;
 use quick_xml::NsReader;
-
-/// Wraps a message body in a SOAP 1.1 envelope with WS-Addressing: `To` the administratie's OIN,
-/// `From` DUO's, `Action` the message's action, a fresh `MessageID`.
-pub fn envelope(
-    bericht: &str,
-    action: &str,
-    van_oin: &str,
-    naar_oin: &str,
-    message_id: &str,
-) -> String {
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<soapenv:Envelope xmlns:soapenv=\"{SOAP11_NS}\" xmlns:wsa=\"{WSA_NS}\"><soapenv:Header><wsa:To>{WSA_ANONYMOUS}?oin={naar}</wsa:To><wsa:Action>{action}</wsa:Action><wsa:MessageID>urn:uuid:{mid}</wsa:MessageID><wsa:From><wsa:Address>{WSA_ANONYMOUS}?oin={van}</wsa:Address></wsa:From></soapenv:Header><soapenv:Body>{bericht}</soapenv:Body></soapenv:Envelope>",
-        naar = escape(naar_oin),
-        action = escape(action),
-        mid = escape(message_id),
-        van = escape(van_oin),
-    )
-}
 
 /// Why an answer does not count as delivered.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -124,8 +106,8 @@ mod tests {
     }
 
     #[test]
-    fn envelope_carries_addressing() {
-        let e = envelope(
+    fn the_pushed_request_carries_addressing_and_counts_as_an_envelope() {
+        let e = osp_gateway::envelope::request(
             "<b/>",
             "urn:act",
             "00000001800866472000",
@@ -134,7 +116,7 @@ mod tests {
         );
         assert!(e.contains("<wsa:To>http://www.w3.org/2005/08/addressing/anonymous?oin=0000000700099AA00000</wsa:To>"));
         assert!(e.contains("<wsa:MessageID>urn:uuid:1234</wsa:MessageID>"));
-        assert!(e.contains("<soapenv:Body><b/></soapenv:Body>"));
+        assert!(e.contains("<soapenv:Body>\n<b/>\n</soapenv:Body>"));
         assert_eq!(beoordeel_antwoord(200, e.as_bytes()), Ok(()));
     }
 }

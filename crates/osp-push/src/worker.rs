@@ -14,7 +14,7 @@ use serde::Serialize;
 use tokio::sync::{watch, Notify};
 
 use crate::config::{Callback, PushConfig};
-use crate::envelope::{beoordeel_antwoord, envelope};
+use crate::envelope::beoordeel_antwoord;
 use crate::metrics::PushMetrics;
 use crate::state::{Poging, PushState, StateError};
 
@@ -230,7 +230,7 @@ impl Pusher {
         let action = Berichtsoort::uit_naam(&b.soort)
             .map(Berichtsoort::action)
             .ok_or_else(|| format!("onbekende berichtsoort {}", b.soort))?;
-        let env = envelope(
+        let env = osp_gateway::envelope::request(
             &b.inhoud,
             &action,
             &self.config.duo_oin,

@@ -3,6 +3,7 @@
 //! request passes the [`access`] checks first.
 
 pub mod access;
+pub(crate) mod listener;
 
 use std::convert::Infallible;
 use std::sync::Arc;
