@@ -106,15 +106,23 @@ impl Committer {
             wacht,
             antwoord,
         })
-        .map_err(|_| gestopt())?;
+        .map_err(|_| self.gestorven())?;
         match ontvang.recv_timeout(self.grens) {
             Ok(r) => r.map_err(StoreError::Engine),
             Err(RecvTimeoutError::Timeout) => Err(StoreError::Engine(format!(
                 "de opslag heeft niet binnen {} s geantwoord",
                 self.grens.as_secs_f32()
             ))),
-            Err(RecvTimeoutError::Disconnected) => Err(gestopt()),
+            Err(RecvTimeoutError::Disconnected) => Err(self.gestorven()),
         }
+    }
+
+    /// The committer thread is gone while its handle lives: the engine panicked in it. What that
+    /// group left is unknown, so the store is failed until it has reopened the engine.
+    fn gestorven(&self) -> StoreError {
+        let e = gestopt();
+        self.health.mark_failed(&e.to_string(), Vec::new());
+        e
     }
 }
 
@@ -384,6 +392,29 @@ mod tests {
         assert_eq!(undo.len(), 1);
         assert_eq!(undo[0].len(), 10, "every key of the group is taken back");
         assert!(undo[0].iter().all(|(_, v)| v.is_none()));
+    }
+
+    /// An engine that panics takes the committer thread with it: the waiter hears an error and
+    /// the store is failed (so it reopens the engine), instead of refusing forever unnoticed.
+    #[test]
+    fn a_panicking_engine_fails_the_store() {
+        struct Paniek;
+        impl Motor for Paniek {
+            fn lees(&mut self, _key: &[u8]) -> Result<Option<Vec<u8>>, String> {
+                Ok(None)
+            }
+            fn apply(&mut self, _batch: Batch) -> Result<(), String> {
+                panic!("engine panic (test)")
+            }
+            fn flush(&mut self) -> Result<(), String> {
+                Ok(())
+            }
+        }
+        let health = Arc::new(Health::default());
+        let c = Committer::start(Paniek, health.clone()).unwrap();
+        c.commit(batch("a".into()), Wacht::Duurzaam).unwrap_err();
+        assert!(health.is_failed());
+        assert!(c.commit(batch("b".into()), Wacht::Duurzaam).is_err());
     }
 
     #[test]
