@@ -93,7 +93,7 @@ fn faulty_delivery_leaves_nothing_and_recovers(fault: Fault) {
     let e = deliver(&r, 2, "V2").unwrap_err();
     assert!(matches!(e, ServiceError::Onbeschikbaar(_)), "{e:?}");
     // Recovery keeps failing while the fault lasts (several attempts).
-    std::thread::sleep(osp_register::store::sled_store::HERSTEL_INTERVAL * 4);
+    std::thread::sleep(osp_register::store::sled_store::RECOVERY_INTERVAL * 4);
     assert!(store.is_failed(), "recovered while the disk still fails");
     assert!(matches!(
         deliver(&r, 3, "V3"),

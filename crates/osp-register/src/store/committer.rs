@@ -52,7 +52,7 @@ const MAX_GROEP: usize = 512;
 /// How long a waiter waits for its group before it gives up with an error (the group may still
 /// finish). A flush that hangs (a dying disk, a stuck network filesystem) then answers DK0051
 /// instead of holding the request and its connection forever.
-pub const WACHT_GRENS: Duration = Duration::from_secs(30);
+pub const WAIT_LIMIT: Duration = Duration::from_secs(30);
 
 /// Handle to the committer thread; dropping it drains the queue and joins the thread.
 #[derive(Debug)]
@@ -60,7 +60,7 @@ pub struct Committer {
     tx: Option<Sender<Taak>>,
     thread: Option<JoinHandle<()>>,
     health: Arc<Health>,
-    grens: Duration,
+    limit: Duration,
 }
 
 fn gestopt() -> StoreError {
@@ -70,14 +70,14 @@ fn gestopt() -> StoreError {
 impl Committer {
     /// Starts the committer thread on `motor`; failures are recorded in `health`.
     pub fn start(motor: impl Motor, health: Arc<Health>) -> Result<Committer, StoreError> {
-        Committer::start_with(motor, health, WACHT_GRENS)
+        Committer::start_with(motor, health, WAIT_LIMIT)
     }
 
     /// [`Committer::start`] with another bound on a waiter's wait.
     pub fn start_with(
         motor: impl Motor,
         health: Arc<Health>,
-        grens: Duration,
+        limit: Duration,
     ) -> Result<Committer, StoreError> {
         let (tx, rx) = mpsc::channel();
         let h = health.clone();
@@ -89,12 +89,12 @@ impl Committer {
             tx: Some(tx),
             thread: Some(thread),
             health,
-            grens,
+            limit,
         })
     }
 
     /// Hands `batch` to the committer and blocks until it is applied, or durable — at most
-    /// [`WACHT_GRENS`]. Refused at once while the store is failed.
+    /// [`WAIT_LIMIT`]. Refused at once while the store is failed.
     pub fn commit(&self, batch: Batch, wacht: Wacht) -> Result<(), StoreError> {
         if let Some(e) = self.health.error() {
             return Err(e);
@@ -106,20 +106,20 @@ impl Committer {
             wacht,
             antwoord,
         })
-        .map_err(|_| self.gestorven())?;
-        match ontvang.recv_timeout(self.grens) {
+        .map_err(|_| self.died())?;
+        match ontvang.recv_timeout(self.limit) {
             Ok(r) => r.map_err(StoreError::Engine),
             Err(RecvTimeoutError::Timeout) => Err(StoreError::Engine(format!(
                 "de opslag heeft niet binnen {} s geantwoord",
-                self.grens.as_secs_f32()
+                self.limit.as_secs_f32()
             ))),
-            Err(RecvTimeoutError::Disconnected) => Err(self.gestorven()),
+            Err(RecvTimeoutError::Disconnected) => Err(self.died()),
         }
     }
 
     /// The committer thread is gone while its handle lives: the engine panicked in it. What that
     /// group left is unknown, so the store is failed until it has reopened the engine.
-    fn gestorven(&self) -> StoreError {
+    fn died(&self) -> StoreError {
         let e = gestopt();
         self.health.mark_failed(&e.to_string(), Vec::new());
         e
@@ -137,7 +137,7 @@ impl Drop for Committer {
 
 /// The before-image of every key `ops` touches (first occurrence wins): the batch that undoes
 /// them.
-fn voorbeelden(motor: &mut impl Motor, ops: &Ops) -> Result<Ops, String> {
+fn before_images(motor: &mut impl Motor, ops: &Ops) -> Result<Ops, String> {
     let mut gezien = HashSet::with_capacity(ops.len());
     let mut undo = Vec::with_capacity(ops.len());
     for (k, _) in ops {
@@ -148,7 +148,7 @@ fn voorbeelden(motor: &mut impl Motor, ops: &Ops) -> Result<Ops, String> {
     Ok(undo)
 }
 
-fn beantwoord(groep: Vec<Taak>, r: &Result<(), String>) {
+fn answer_all(groep: Vec<Taak>, r: &Result<(), String>) {
     // A batch's bewakers are dropped when its wait is over, before the waiter hears so: what
     // the waiter reads next must see them released.
     for t in groep {
@@ -168,18 +168,18 @@ fn run(mut motor: impl Motor, rx: Receiver<Taak>, health: &Health) {
         }
         // Queued before the store failed: refused like the commits after it.
         if let Some(e) = health.error() {
-            beantwoord(groep, &Err(e.to_string()));
+            answer_all(groep, &Err(e.to_string()));
             continue;
         }
         let mut samen = Batch::default();
         for t in &mut groep {
             samen.ops.append(&mut t.batch.ops);
         }
-        let undo = match voorbeelden(&mut motor, &samen.ops) {
+        let undo = match before_images(&mut motor, &samen.ops) {
             Ok(u) => u,
             Err(e) => {
                 health.mark_failed(&e, Vec::new());
-                beantwoord(groep, &Err(e));
+                answer_all(groep, &Err(e));
                 continue;
             }
         };
@@ -191,19 +191,19 @@ fn run(mut motor: impl Motor, rx: Receiver<Taak>, health: &Health) {
         if let Err(e) = &toegepast {
             // sled may have applied part of the batch in memory before it failed.
             health.mark_failed(e, undo);
-            beantwoord(groep, &toegepast);
+            answer_all(groep, &toegepast);
             continue;
         }
         let (duurzaam, toegepast): (Vec<Taak>, Vec<Taak>) =
             groep.into_iter().partition(|t| t.wacht == Wacht::Duurzaam);
-        beantwoord(toegepast, &Ok(()));
+        answer_all(toegepast, &Ok(()));
         if !duurzaam.is_empty() {
             let r = motor.flush();
             if let Err(e) = &r {
                 // Marked before anyone hears: a resend must not find this group's writes.
                 health.mark_failed(e, undo);
             }
-            beantwoord(duurzaam, &r);
+            answer_all(duurzaam, &r);
         }
     }
 }
@@ -425,8 +425,8 @@ mod tests {
             ..Proef::default()
         };
         let health = Arc::new(Health::default());
-        let grens = std::time::Duration::from_millis(200);
-        let c = Committer::start_with(proef, health.clone(), grens).unwrap();
+        let limit = std::time::Duration::from_millis(200);
+        let c = Committer::start_with(proef, health.clone(), limit).unwrap();
         let e = c.commit(batch("a".into()), Wacht::Duurzaam).unwrap_err();
         assert!(e.to_string().contains("niet binnen"), "{e}");
         assert!(!health.is_failed(), "a slow disk is not a failed one");

@@ -7,7 +7,7 @@
 //! and fails every later write with it — it never recovers in-process — and an fdatasync that
 //! failed says nothing about which pages reached the disk. So after any engine error the store
 //! turns failed ([`Health`]; every request is refused, which the register answers with DK0051)
-//! and a background thread reopens the data dir every [`HERSTEL_INTERVAL`]: a fresh sled reads
+//! and a background thread reopens the data dir every [`RECOVERY_INTERVAL`]: a fresh sled reads
 //! what is really in the file, the failed groups are taken back out with their before-images,
 //! and a flush + fdatasync must succeed before the store is trusted again. With the disk still
 //! full or still failing, that attempt fails and the store stays failed; no restart is needed.
@@ -24,7 +24,7 @@ use super::{Batch, Entry, Store, StoreError, Wacht};
 
 /// Pause between two attempts to recover a failed store (each reopens sled: cheap when the data
 /// dir was checkpointed, a log replay otherwise).
-pub const HERSTEL_INTERVAL: Duration = Duration::from_millis(250);
+pub const RECOVERY_INTERVAL: Duration = Duration::from_millis(250);
 
 /// sled's page cache. Its default (1 GiB) let the server's RSS grow with every stand written
 /// (630 MiB after 40k deliveries in the issue 7 runs); a register's hot set — the keys of the
@@ -312,7 +312,7 @@ impl Inner {
 fn recovery_loop(weak: Weak<Inner>) {
     let mut pogingen: u64 = 0;
     loop {
-        std::thread::sleep(HERSTEL_INTERVAL);
+        std::thread::sleep(RECOVERY_INTERVAL);
         let Some(inner) = weak.upgrade() else { return };
         pogingen += 1;
         match inner.recover() {
