@@ -1,13 +1,15 @@
 //! Storage behind a small byte-level trait (STACK.md: keep the engine replaceable). The register's
 //! typed records and key layout live in [`records`]; the sled engine in [`sled_store`]; the group
-//! commit that makes acknowledged writes durable in [`committer`].
+//! commit that makes acknowledged writes durable in [`committer`]; what happens when the disk
+//! fails in [`health`].
 
 pub mod committer;
+pub mod health;
 pub mod records;
 pub mod sled_store;
 
 pub use committer::Wacht;
-pub use sled_store::{Duurzaamheid, SledStore};
+pub use sled_store::{Duurzaamheid, FaultSwitch, SledStore};
 
 /// Storage failures; the register maps them to `ServiceError::Onbeschikbaar`/`Intern`.
 #[derive(Debug, thiserror::Error)]

@@ -2,15 +2,29 @@
 //! measured it far cheaper than multi-tree transactions), made durable by flush + fdatasync of
 //! sled's data file (sled's flush alone only issues sync_file_range), both run by one
 //! [`Committer`] thread that groups concurrent deliveries.
+//!
+//! Failure and recovery: sled 0.34 keeps the first I/O error of its log writer as a global error
+//! and fails every later write with it — it never recovers in-process — and an fdatasync that
+//! failed says nothing about which pages reached the disk. So after any engine error the store
+//! turns failed ([`Health`]; every request is refused, which the register answers with DK0051)
+//! and a background thread reopens the data dir every [`RECOVERY_INTERVAL`]: a fresh sled reads
+//! what is really in the file, the failed groups are taken back out with their before-images,
+//! and a flush + fdatasync must succeed before the store is trusted again. With the disk still
+//! full or still failing, that attempt fails and the store stays failed; no restart is needed.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, PoisonError, RwLock, Weak};
 use std::time::{Duration, Instant};
 
 use super::committer::{Committer, Motor};
+use super::health::Health;
 use super::{Batch, Entry, Store, StoreError, Wacht};
+
+/// Pause between two attempts to recover a failed store (each reopens sled: cheap when the data
+/// dir was checkpointed, a log replay otherwise).
+pub const RECOVERY_INTERVAL: Duration = Duration::from_millis(250);
 
 /// sled's page cache. Its default (1 GiB) let the server's RSS grow with every stand written
 /// (630 MiB after 40k deliveries in the issue 7 runs); a register's hot set — the keys of the
@@ -40,11 +54,51 @@ fn comprimeren(dir: &Path, nieuw: bool) -> bool {
 /// The sled-backed [`Store`].
 #[derive(Debug)]
 pub struct SledStore {
-    db: sled::Db,
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
     dir: PathBuf,
+    duurzaamheid: Duurzaamheid,
+    compressie: bool,
     flushes: Arc<AtomicU64>,
+    faults: Arc<FaultSwitch>,
+    health: Arc<Health>,
+    /// The open engine; `None` only while a recovery swaps it.
+    engine: RwLock<Option<Arc<Engine>>>,
+    /// A recovery thread is running.
+    recovering: AtomicBool,
+}
+
+/// One opened sled and its committer. Field order is drop order: the committer thread (which
+/// holds a clone of the db) is joined before the db handle goes.
+#[derive(Debug)]
+struct Engine {
     /// `None` for a [`Duurzaamheid::Wegwerp`] store: batches are applied on the caller's thread.
     committer: Option<Committer>,
+    db: sled::Db,
+}
+
+/// Failures a test can switch on in a real store, to see what the register answers and what it
+/// keeps. Off in every store `osp serve` opens (nothing switches it).
+#[derive(Debug, Default)]
+pub struct FaultSwitch {
+    apply: AtomicBool,
+    flush: AtomicBool,
+}
+
+impl FaultSwitch {
+    /// Every apply fails before it reaches sled (as sled does once an I/O error poisoned it).
+    pub fn fail_apply(&self, on: bool) {
+        self.apply.store(on, Ordering::SeqCst);
+    }
+
+    /// Every flush fails after sled has written its log but before the fdatasync, as an fdatasync
+    /// answering EIO would: the data may be in the file, but it was not made durable.
+    pub fn fail_flush(&self, on: bool) {
+        self.flush.store(on, Ordering::SeqCst);
+    }
 }
 
 /// The committer's side of the engine.
@@ -52,10 +106,21 @@ struct SledMotor {
     db: sled::Db,
     data_file: File,
     flushes: Arc<AtomicU64>,
+    faults: Arc<FaultSwitch>,
 }
 
 impl Motor for SledMotor {
+    fn lees(&mut self, key: &[u8]) -> Result<Option<Vec<u8>>, String> {
+        self.db
+            .get(key)
+            .map(|v| v.map(|v| v.to_vec()))
+            .map_err(|e| e.to_string())
+    }
+
     fn apply(&mut self, batch: Batch) -> Result<(), String> {
+        if self.faults.apply.load(Ordering::SeqCst) {
+            return Err("apply failed (fault switched on)".into());
+        }
         self.db
             .apply_batch(sled_batch(batch.ops))
             .map_err(|e| e.to_string())
@@ -63,6 +128,9 @@ impl Motor for SledMotor {
 
     fn flush(&mut self) -> Result<(), String> {
         self.db.flush().map_err(|e| e.to_string())?;
+        if self.faults.flush.load(Ordering::SeqCst) {
+            return Err("fdatasync failed (fault switched on)".into());
+        }
         self.data_file.sync_data().map_err(|e| e.to_string())?;
         self.flushes.fetch_add(1, Ordering::Relaxed);
         Ok(())
@@ -127,20 +195,133 @@ fn open_db(
 /// 1M-stand load); a clean stop pays that once instead. Returns how long the fold took.
 pub fn checkpoint(dir: &Path) -> Result<Duration, StoreError> {
     let started = Instant::now();
-    // The last handle's background writes may release sled's file lock a moment after the drop.
+    let db = reopen_db(dir, Duurzaamheid::Schijf, false)?;
+    db.flush().map_err(engine)?;
+    drop(db);
+    Ok(started.elapsed())
+}
+
+/// Opens a data dir whose previous handle was just dropped: the last handle's background writes
+/// may release sled's file lock a moment after the drop (waits at most 2 s for it).
+fn reopen_db(
+    dir: &Path,
+    duurzaamheid: Duurzaamheid,
+    compressie: bool,
+) -> Result<sled::Db, StoreError> {
     let mut pogingen = 0;
     loop {
-        match open_db(dir, Duurzaamheid::Schijf, false) {
-            Ok(db) => {
-                db.flush().map_err(engine)?;
-                drop(db);
-                return Ok(started.elapsed());
-            }
+        match open_db(dir, duurzaamheid, compressie) {
             Err(StoreError::InGebruik(_)) if pogingen < 100 => {
                 pogingen += 1;
                 std::thread::sleep(Duration::from_millis(20));
             }
-            Err(e) => return Err(e),
+            r => return r,
+        }
+    }
+}
+
+/// Opens the durable engine: the data file for fdatasync and the committer.
+fn start_engine(inner: &Inner, db: sled::Db) -> Result<(SledMotor, sled::Db), StoreError> {
+    let data_file = File::open(inner.dir.join("db")).map_err(engine)?;
+    // The data file's directory entry must survive power loss too (created on first open).
+    File::open(&inner.dir)
+        .and_then(|d| d.sync_all())
+        .map_err(engine)?;
+    let motor = SledMotor {
+        db: db.clone(),
+        data_file,
+        flushes: inner.flushes.clone(),
+        faults: inner.faults.clone(),
+    };
+    Ok((motor, db))
+}
+
+impl Inner {
+    /// The engine to use, or the error to refuse with while failed.
+    fn engine(self: &Arc<Self>) -> Result<Arc<Engine>, StoreError> {
+        if let Some(e) = self.health.error() {
+            self.start_recovery();
+            return Err(e);
+        }
+        self.engine
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+            .ok_or_else(|| StoreError::Engine("opslag wordt heropend".into()))
+    }
+
+    /// An engine error: a durable store turns failed and starts recovering.
+    fn failed(self: &Arc<Self>, e: impl std::fmt::Display) -> StoreError {
+        let e = e.to_string();
+        if self.duurzaamheid == Duurzaamheid::Schijf {
+            self.health.mark_failed(&e, Vec::new());
+            self.start_recovery();
+        }
+        StoreError::Engine(e)
+    }
+
+    /// Starts the recovery thread unless it runs already. It holds only a weak reference, so a
+    /// store dropped while failed closes as usual.
+    fn start_recovery(self: &Arc<Self>) {
+        if self.duurzaamheid != Duurzaamheid::Schijf || self.recovering.swap(true, Ordering::AcqRel)
+        {
+            return;
+        }
+        let weak = Arc::downgrade(self);
+        let spawned = std::thread::Builder::new()
+            .name("osp-store-recovery".into())
+            .spawn(move || recovery_loop(weak));
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "storage recovery thread could not start");
+            self.recovering.store(false, Ordering::Release);
+        }
+    }
+
+    /// One attempt: reopen sled, take the failed groups back out, make that durable, swap in.
+    fn recover(&self) -> Result<(), StoreError> {
+        let oud = self
+            .engine
+            .write()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take();
+        // Joins the old committer; readers still holding the old engine finish on their own.
+        drop(oud);
+        let db = reopen_db(&self.dir, self.duurzaamheid, self.compressie)?;
+        let (mut motor, db) = start_engine(self, db)?;
+        for ops in self.health.undo() {
+            motor
+                .apply(Batch {
+                    ops,
+                    bewakers: Vec::new(),
+                })
+                .map_err(StoreError::Engine)?;
+        }
+        motor.flush().map_err(StoreError::Engine)?;
+        let committer = Committer::start(motor, self.health.clone())?;
+        *self.engine.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(Engine {
+            committer: Some(committer),
+            db,
+        }));
+        // Cleared in this order so a failure right after recovery starts a new thread.
+        self.recovering.store(false, Ordering::Release);
+        self.health.recovered();
+        Ok(())
+    }
+}
+
+fn recovery_loop(weak: Weak<Inner>) {
+    let mut pogingen: u64 = 0;
+    loop {
+        std::thread::sleep(RECOVERY_INTERVAL);
+        let Some(inner) = weak.upgrade() else { return };
+        pogingen += 1;
+        match inner.recover() {
+            Ok(()) => {
+                tracing::debug!(pogingen, "storage recovery succeeded");
+                return;
+            }
+            // The state did not change: the failure was logged when it happened.
+            Err(e) => tracing::debug!(error = %e, pogingen, "storage recovery attempt failed"),
         }
     }
 }
@@ -161,51 +342,62 @@ impl SledStore {
     ) -> Result<SledStore, StoreError> {
         std::fs::create_dir_all(dir).map_err(engine)?;
         let db = open_db(dir, duurzaamheid, compressie)?;
-        let flushes = Arc::new(AtomicU64::new(0));
-        let committer = match duurzaamheid {
-            Duurzaamheid::Wegwerp => None,
+        let health = Arc::new(Health::default());
+        let mut inner = Inner {
+            dir: dir.to_path_buf(),
+            duurzaamheid,
+            compressie,
+            flushes: Arc::new(AtomicU64::new(0)),
+            faults: Arc::default(),
+            health: health.clone(),
+            engine: RwLock::new(None),
+            recovering: AtomicBool::new(false),
+        };
+        let engine = match duurzaamheid {
+            Duurzaamheid::Wegwerp => Engine {
+                committer: None,
+                db,
+            },
             Duurzaamheid::Schijf => {
-                let data_file = File::open(dir.join("db")).map_err(engine)?;
-                // The data file's directory entry must survive power loss too (created on first
-                // open).
-                File::open(dir).and_then(|d| d.sync_all()).map_err(engine)?;
-                Some(Committer::start(SledMotor {
-                    db: db.clone(),
-                    data_file,
-                    flushes: flushes.clone(),
-                })?)
+                let (motor, db) = start_engine(&inner, db)?;
+                Engine {
+                    committer: Some(Committer::start(motor, health)?),
+                    db,
+                }
             }
         };
+        inner.engine = RwLock::new(Some(Arc::new(engine)));
         Ok(SledStore {
-            db,
-            dir: dir.to_path_buf(),
-            flushes,
-            committer,
+            inner: Arc::new(inner),
         })
     }
 
     /// The data directory.
     pub fn dir(&self) -> &Path {
-        &self.dir
+        &self.inner.dir
     }
-}
 
-fn collect(iter: sled::Iter, limit: usize) -> Result<Vec<Entry>, StoreError> {
-    let mut out = Vec::new();
-    for item in iter.take(limit) {
-        let (k, v) = item.map_err(engine)?;
-        out.push((k.to_vec(), v.to_vec()));
+    /// The switch to inject engine failures into this store (tests).
+    pub fn faults(&self) -> Arc<FaultSwitch> {
+        self.inner.faults.clone()
     }
-    Ok(out)
+
+    /// Whether the store is failed and refusing requests until it recovers.
+    pub fn is_failed(&self) -> bool {
+        self.inner.health.is_failed()
+    }
 }
 
 impl Store for SledStore {
     fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(self.db.get(key).map_err(engine)?.map(|v| v.to_vec()))
+        let e = self.inner.engine()?;
+        let v = e.db.get(key).map_err(|x| self.inner.failed(x))?;
+        Ok(v.map(|v| v.to_vec()))
     }
 
     fn scan_prefix(&self, prefix: &[u8]) -> Result<Vec<Entry>, StoreError> {
-        collect(self.db.scan_prefix(prefix), usize::MAX)
+        let e = self.inner.engine()?;
+        collect(e.db.scan_prefix(prefix), usize::MAX).map_err(|x| self.inner.failed(x))
     }
 
     fn scan_after(
@@ -215,15 +407,15 @@ impl Store for SledStore {
         limit: usize,
     ) -> Result<Vec<Entry>, StoreError> {
         use std::ops::Bound;
-        let iter = self
-            .db
-            .range::<&[u8], _>((Bound::Excluded(after), Bound::Unbounded));
+        let e = self.inner.engine()?;
+        let iter =
+            e.db.range::<&[u8], _>((Bound::Excluded(after), Bound::Unbounded));
         let mut out = Vec::new();
         for item in iter {
             if out.len() >= limit {
                 break;
             }
-            let (k, v) = item.map_err(engine)?;
+            let (k, v) = item.map_err(|x| self.inner.failed(x))?;
             if !k.starts_with(prefix) {
                 break;
             }
@@ -233,9 +425,10 @@ impl Store for SledStore {
     }
 
     fn last_with_prefix(&self, prefix: &[u8]) -> Result<Option<Entry>, StoreError> {
-        match self.db.scan_prefix(prefix).next_back() {
+        let e = self.inner.engine()?;
+        match e.db.scan_prefix(prefix).next_back() {
             Some(item) => {
-                let (k, v) = item.map_err(engine)?;
+                let (k, v) = item.map_err(|x| self.inner.failed(x))?;
                 Ok(Some((k.to_vec(), v.to_vec())))
             }
             None => Ok(None),
@@ -243,12 +436,19 @@ impl Store for SledStore {
     }
 
     fn commit(&self, batch: Batch, wacht: Wacht) -> Result<(), StoreError> {
-        match &self.committer {
-            Some(c) => c.commit(batch, wacht),
+        let e = self.inner.engine()?;
+        match &e.committer {
+            Some(c) => {
+                let r = c.commit(batch, wacht);
+                if r.is_err() && self.inner.health.is_failed() {
+                    self.inner.start_recovery();
+                }
+                r
+            }
             None if batch.is_empty() => Ok(()),
             None => {
                 let Batch { ops, bewakers } = batch;
-                let r = self.db.apply_batch(sled_batch(ops)).map_err(engine);
+                let r = e.db.apply_batch(sled_batch(ops)).map_err(engine);
                 drop(bewakers);
                 r
             }
@@ -257,12 +457,22 @@ impl Store for SledStore {
 
     fn next_id(&self) -> Result<u64, StoreError> {
         // sled starts at 0; ids start at 1 so cursor 0 means "from the beginning".
-        Ok(self.db.generate_id().map_err(engine)? + 1)
+        let e = self.inner.engine()?;
+        Ok(e.db.generate_id().map_err(|x| self.inner.failed(x))? + 1)
     }
 
     fn flush_count(&self) -> u64 {
-        self.flushes.load(Ordering::Relaxed)
+        self.inner.flushes.load(Ordering::Relaxed)
     }
+}
+
+fn collect(iter: sled::Iter, limit: usize) -> Result<Vec<Entry>, sled::Error> {
+    let mut out = Vec::new();
+    for item in iter.take(limit) {
+        let (k, v) = item?;
+        out.push((k.to_vec(), v.to_vec()));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
