@@ -145,48 +145,114 @@ impl Metrics {
 
     /// The Prometheus text exposition.
     pub fn render(&self) -> String {
-        let mut s = String::with_capacity(2048);
-        s.push_str("# HELP osp_requests_total SOAP requests by contract, outcome and fault code.\n# TYPE osp_requests_total counter\n");
+        let mut e = Exposition::default();
+        e.family(
+            "osp_requests_total",
+            "counter",
+            "SOAP requests by contract, outcome and fault code.",
+        );
         if let Ok(map) = self.requests.lock() {
             for ((contract, outcome, fault), n) in map.iter() {
-                let _ = writeln!(
-                    s,
-                    "osp_requests_total{{contract=\"{}\",outcome=\"{}\",fault=\"{}\"}} {n}",
-                    label(contract),
-                    label(outcome),
-                    label(fault)
+                e.sample(
+                    "osp_requests_total",
+                    &[
+                        ("contract", contract),
+                        ("outcome", outcome),
+                        ("fault", fault),
+                    ],
+                    n,
                 );
             }
         }
-        s.push_str("# HELP osp_request_duration_seconds SOAP request latency.\n# TYPE osp_request_duration_seconds histogram\n");
+        let name = "osp_request_duration_seconds";
+        e.family(name, "histogram", "SOAP request latency.");
         for (i, bound) in LATENCY_BUCKETS.iter().enumerate() {
-            let _ = writeln!(
-                s,
-                "osp_request_duration_seconds_bucket{{le=\"{bound}\"}} {}",
-                self.buckets[i].load(Ordering::Relaxed)
-            );
+            let le = bound.to_string();
+            let n = self.buckets[i].load(Ordering::Relaxed);
+            e.sample("osp_request_duration_seconds_bucket", &[("le", &le)], n);
         }
         let count = self.latency_count.load(Ordering::Relaxed);
-        let _ = writeln!(
-            s,
-            "osp_request_duration_seconds_bucket{{le=\"+Inf\"}} {count}"
+        e.sample(
+            "osp_request_duration_seconds_bucket",
+            &[("le", "+Inf")],
+            count,
         );
         let sum = self.latency_sum_micros.load(Ordering::Relaxed) as f64 / 1e6;
-        let _ = writeln!(s, "osp_request_duration_seconds_sum {sum}");
-        let _ = writeln!(s, "osp_request_duration_seconds_count {count}");
-        let _ = writeln!(s, "# HELP osp_open_connections TLS connections currently open.\n# TYPE osp_open_connections gauge\nosp_open_connections {}", self.open_connections());
-        let _ = writeln!(s, "# HELP osp_connections_total TLS connections accepted.\n# TYPE osp_connections_total counter\nosp_connections_total {}", self.connections_total.load(Ordering::Relaxed));
-        let _ = writeln!(s, "# HELP osp_tls_handshake_failures_total Failed TLS handshakes.\n# TYPE osp_tls_handshake_failures_total counter\nosp_tls_handshake_failures_total {}", self.handshake_failures());
-        s.push_str("# HELP osp_shed_total Connections and requests refused or cut off to protect the gateway.\n# TYPE osp_shed_total counter\n");
+        e.sample("osp_request_duration_seconds_sum", &[], sum);
+        e.sample("osp_request_duration_seconds_count", &[], count);
+        e.single(
+            "osp_open_connections",
+            "gauge",
+            "TLS connections currently open.",
+            self.open_connections(),
+        );
+        e.single(
+            "osp_connections_total",
+            "counter",
+            "TLS connections accepted.",
+            self.connections_total.load(Ordering::Relaxed),
+        );
+        e.single(
+            "osp_tls_handshake_failures_total",
+            "counter",
+            "Failed TLS handshakes.",
+            self.handshake_failures(),
+        );
+        e.family(
+            "osp_shed_total",
+            "counter",
+            "Connections and requests refused or cut off to protect the gateway.",
+        );
         for why in Shed::ALL {
-            let _ = writeln!(
-                s,
-                "osp_shed_total{{reason=\"{}\"}} {}",
-                why.label(),
-                self.shed_count(why)
+            e.sample(
+                "osp_shed_total",
+                &[("reason", why.label())],
+                self.shed_count(why),
             );
         }
-        s
+        e.finish()
+    }
+}
+
+/// Writes the Prometheus text exposition format: a `# HELP`/`# TYPE` header per metric family,
+/// then its samples with escaped label values. Every osp metrics page (gateway, push) uses it, so
+/// the format is written once.
+#[derive(Debug, Default)]
+pub struct Exposition {
+    text: String,
+}
+
+impl Exposition {
+    /// Starts a metric family; `kind` is `counter`, `gauge` or `histogram`.
+    pub fn family(&mut self, name: &str, kind: &str, help: &str) {
+        let _ = writeln!(self.text, "# HELP {name} {help}\n# TYPE {name} {kind}");
+    }
+
+    /// One sample of the current family.
+    pub fn sample(&mut self, name: &str, labels: &[(&str, &str)], value: impl std::fmt::Display) {
+        self.text.push_str(name);
+        if !labels.is_empty() {
+            self.text.push('{');
+            for (i, (k, v)) in labels.iter().enumerate() {
+                if i > 0 {
+                    self.text.push(',');
+                }
+                let _ = write!(self.text, "{k}=\"{}\"", label(v));
+            }
+            self.text.push('}');
+        }
+        let _ = writeln!(self.text, " {value}");
+    }
+
+    /// A family with one unlabelled sample.
+    pub fn single(&mut self, name: &str, kind: &str, help: &str, value: impl std::fmt::Display) {
+        self.family(name, kind, help);
+        self.sample(name, &[], value);
+    }
+
+    /// The text.
+    pub fn finish(self) -> String {
+        self.text
     }
 }
 

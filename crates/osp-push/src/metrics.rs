@@ -2,6 +2,8 @@
 
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use osp_gateway::metrics::Exposition;
+
 /// Counters of the push worker.
 #[derive(Debug, Default)]
 pub struct PushMetrics {
@@ -32,17 +34,22 @@ impl PushMetrics {
 
     /// Prometheus text; `wachtend` = administraties whose head message is being retried.
     pub fn render(&self, wachtend: usize) -> String {
-        format!(
-            "# HELP osp_push_attempts_total Push attempts of DUO→school messages by outcome.\n\
-# TYPE osp_push_attempts_total counter\n\
-osp_push_attempts_total{{outcome=\"delivered\"}} {}\n\
-osp_push_attempts_total{{outcome=\"failed\"}} {}\n\
-# HELP osp_push_retrying Administraties whose oldest message is waiting for a retry.\n\
-# TYPE osp_push_retrying gauge\n\
-osp_push_retrying {wachtend}\n",
-            self.aantal_afgeleverd(),
-            self.aantal_mislukt()
-        )
+        let mut e = Exposition::default();
+        let name = "osp_push_attempts_total";
+        e.family(
+            name,
+            "counter",
+            "Push attempts of DUO→school messages by outcome.",
+        );
+        e.sample(name, &[("outcome", "delivered")], self.aantal_afgeleverd());
+        e.sample(name, &[("outcome", "failed")], self.aantal_mislukt());
+        e.single(
+            "osp_push_retrying",
+            "gauge",
+            "Administraties whose oldest message is waiting for a retry.",
+            wachtend,
+        );
+        e.finish()
     }
 }
 
