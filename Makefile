@@ -34,6 +34,6 @@ fmt:
 clippy: deps
 	$(CARGO) clippy --workspace --all-targets
 
-## Benchmarks (osp issue 7): osp vs. echo vs. peer mock, replay, scale; writes bench/RESULTS.md (~15 min).
+## Benchmarks osp vs. echo vs. peer mock, replay, scale; writes bench/RESULTS.md (~15 min).
 bench: deps
 	CARGO=$(CARGO) bench/run.sh

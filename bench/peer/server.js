@@ -1,4 +1,4 @@
-// Peer mock for osp's benchmarks (osp issue 7): what a vendor would script instead of osp.
+// Peer mock for osp's benchmarks: what a vendor would script instead of osp.
 // Serves osp's InschrijvingVO WSDL with the npm `soap` package over HTTPS that requires a client
 // certificate from the dev PKI, and answers every aanleverenInschrijvingVO with a fixed
 // ontvangstBevestiging — no validation, no rules, no storage.

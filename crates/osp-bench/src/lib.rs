@@ -1,5 +1,5 @@
 //! Benchmarks of osp against the limit of its own transport and against a vendor's scripted
-//! peer mock (osp issue 7): a load generator, an echo baseline on the gateway's listener,
+//! peer mock: a load generator, an echo baseline on the gateway's listener,
 //! in-process replay throughput and a bulk loader for the scale measurements.
 //!
 //! Everything here sends traffic to 127.0.0.1 only and stops by itself (bounded count/time).

@@ -1,4 +1,4 @@
-//! `osp-bench`: the benchmark driver of osp issue 7 (see `bench/RESULTS.md` and `make bench`).
+//! `osp-bench`: the benchmark driver of `make bench` (see `bench/RESULTS.md` and `make bench`).
 //! Subcommands: `echo` (transport baseline), `load` (load generator), `referentie`, `replay`,
 //! `scale`, `startup`, `wacht` and `rapport`. Traffic goes to 127.0.0.1 only.
 
@@ -14,7 +14,7 @@ use osp_bench::{rapport_md, BENCH_VANDAAG};
 use osp_register::{Reference, Register, RegisterConfig};
 
 /// mimalloc, not glibc malloc: per-request allocation (hyper, XML, sled) cost ~17% of server CPU
-/// with glibc in the issue 7 profile.
+/// with glibc in the benchmark profile (bench/profile.md).
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 

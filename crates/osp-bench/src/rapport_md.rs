@@ -122,7 +122,7 @@ pub fn schrijf(dir: &Path, uit: &Path) -> Result<(), String> {
     } else {
         " (+ uncommitted changes)"
     };
-    let _ = writeln!(md, "# osp benchmark results (osp issue 7)\n");
+    let _ = writeln!(md, "# osp benchmark results\n");
     let _ = writeln!(
         md,
         "Written by `make bench` ({}). Commit `{commit}`{dirty}.\n",
@@ -235,7 +235,7 @@ pub fn schrijf(dir: &Path, uit: &Path) -> Result<(), String> {
         )
     };
 
-    let _ = writeln!(md, "## Targets of issue 7\n");
+    let _ = writeln!(md, "## Targets\n");
     let _ = writeln!(md, "| target | measured | verdict |\n|---|---|---|");
     let _ = writeln!(
         md,

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// mimalloc, not glibc malloc: per-request allocation (hyper, XML, sled) cost ~17% of server CPU
-/// with glibc in the issue 7 profile.
+/// with glibc in the benchmark profile (bench/profile.md).
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
@@ -22,7 +22,7 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// Return freed pages to the OS at once instead of after mimalloc v3's default 1 s: every
 /// blocking-pool thread keeps its own heap, and the delay let `osp serve` hold ≈45 MiB more
-/// after a keep-alive run (275 → 228 MiB, same msg/s; issue 7's RSS ≤ 300 MB target).
+/// after a keep-alive run (275 → 228 MiB, same msg/s; the RSS target of bench/RESULTS.md is ≤ 300 MB).
 fn allocator_settings() {
     // An explicit MIMALLOC_PURGE_DELAY (mimalloc reads it itself) wins.
     if std::env::var_os("MIMALLOC_PURGE_DELAY").is_some() {

@@ -205,7 +205,7 @@ fn init_tracing(json: bool) {
 /// Deliveries run on tokio's blocking pool and hold their thread until their group commit is on
 /// disk. tokio's default ceiling (512) let every connection grow its own thread and mimalloc heap:
 /// 94 threads and 377 MiB after a 32-connection run. Past a few dozen in flight a larger group
-/// gains nothing, so further deliveries queue for a thread instead (issue 7 measurements).
+/// gains nothing, so further deliveries queue for a thread instead (bench/profile.md).
 const MAX_BLOCKING_THREADS: usize = 16;
 
 pub fn run(settings: ServeSettings) -> Result<(), String> {

@@ -16,7 +16,7 @@ pub const LATENCY_BUCKETS: [f64; 12] = [
 #[derive(Debug, Default)]
 pub struct Metrics {
     /// Labels are the static names of contracts, outcomes and fault codes: no allocation per
-    /// request (the issue 7 profile counted three `String`s per request here).
+    /// request (the benchmark profile counted three `String`s per request here).
     requests: Mutex<BTreeMap<(&'static str, &'static str, &'static str), u64>>,
     buckets: [AtomicU64; LATENCY_BUCKETS.len()],
     latency_count: AtomicU64,

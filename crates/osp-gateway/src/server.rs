@@ -134,7 +134,7 @@ impl Gateway {
         Gateway::start_inner(config, service, validator, extras, None).await
     }
 
-    /// Benchmark baseline (osp issue 7): the same TLS listener, connection handling and HTTP
+    /// Benchmark baseline: the same TLS listener, connection handling and HTTP
     /// stack, but every SOAP POST body is read and answered with `response` — no envelope
     /// parsing, validation or register — so the transport's own limit can be measured.
     pub async fn start_echo(

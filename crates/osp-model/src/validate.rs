@@ -65,7 +65,7 @@ pub struct Validator {
 
 /// A compiled schema shared by every thread. Compiling the contract schemas took tens of
 /// milliseconds per thread, and the gateway's blocking pool starts threads on demand: every new
-/// thread stalled its first deliveries (the 60–260 ms latency tail of issue 7). libxml2 only
+/// thread stalled its first deliveries (the 60–260 ms latency tail in bench/profile.md). libxml2 only
 /// reads a compiled schema while validating; each thread validates with its own context on it.
 struct Gedeeld(*mut bindings::_xmlSchema);
 

@@ -4,7 +4,7 @@
 //! the write applied, then — if any waiter needs durability — runs one flush + fdatasync and
 //! answers the rest. Batches queue up while a flush runs, so groups grow with load without a
 //! batching window. Replaces a leader/follower condvar scheme whose wake-ups of every waiter
-//! and per-delivery `apply_batch` were the largest kernel and lock costs in the issue 7 profile.
+//! and per-delivery `apply_batch` were the largest kernel and lock costs in the benchmark profile (bench/profile.md).
 //!
 //! Failure: when a group's apply or flush fails (disk full, EIO from fdatasync), every waiter of
 //! that group hears the error, the shared [`Health`] turns failed *before* anyone is answered, and

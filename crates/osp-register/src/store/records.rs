@@ -109,7 +109,7 @@ const MAX_RECORD: usize = 64 * 1024 * 1024;
 
 /// Encodes a record: [`GECOMPRIMEERD`] + LZ4 against [`WOORDENBOEK`] of the postcard bytes.
 /// Binary, not JSON: the profile of the full pipeline showed JSON encoding, its escaped XML and
-/// the larger values sled copies on every node rewrite among the largest costs (issue 7). The
+/// the larger values sled copies on every node rewrite among the largest costs (bench/profile.md). The
 /// admin API renders records as JSON for reading.
 pub fn encode<T: Serialize>(t: &T) -> Result<Vec<u8>, StoreError> {
     let ruw = postcard::to_stdvec(t).map_err(|e| StoreError::Engine(format!("encode: {e}")))?;

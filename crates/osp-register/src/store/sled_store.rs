@@ -27,14 +27,14 @@ use super::{Batch, Entry, Store, StoreError, Wacht};
 pub const RECOVERY_INTERVAL: Duration = Duration::from_millis(250);
 
 /// sled's page cache. Its default (1 GiB) let the server's RSS grow with every stand written
-/// (630 MiB after 40k deliveries in the issue 7 runs); a register's hot set — the keys of the
+/// (630 MiB after 40k deliveries in the benchmark runs); a register's hot set — the keys of the
 /// persons being delivered now — is far smaller, and misses are served from the OS page cache.
 const CACHE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// zstd level of sled's log compression (`[opslag] compressie`). Before records were compressed
 /// themselves (records.rs) it cut disk per stand from ≈5.7 KB to ≈1.1 KB, but sled creates a zstd
 /// context per compressed write on its one writing thread: ≈25% less keep-alive throughput and
-/// half the bulk-load rate (issue 7 measurements). With LZ4 records a stand takes ≈2.3 KB
+/// half the bulk-load rate (bench/profile.md). With LZ4 records a stand takes ≈2.3 KB
 /// uncompressed, so it is off by default.
 const COMPRESSION_FACTOR: i32 = 1;
 
@@ -191,7 +191,7 @@ fn open_db(
 
 /// Opens and closes the durable data dir `dir` once, after its last [`SledStore`] is gone.
 /// sled 0.34 writes its page-table snapshot only while it opens a data dir, so without this the
-/// next start replays every log entry written since the previous start (issue 7: 1.4 s after a
+/// next start replays every log entry written since the previous start (bench/profile.md: 1.4 s after a
 /// 1M-stand load); a clean stop pays that once instead. Returns how long the fold took.
 pub fn checkpoint(dir: &Path) -> Result<Duration, StoreError> {
     let started = Instant::now();
