@@ -36,8 +36,12 @@ fn onmogelijk(element: &'static str, waarde: &str) -> Onmogelijk {
 }
 
 /// `xs:date` → `NaiveDate`; only the plain `YYYY-MM-DD` form, as the register has always read it.
+/// The fields are already parsed by `XsDate`; a timezone suffix makes the lexical form longer.
 pub fn datum(element: &'static str, d: &XsDate) -> Result<NaiveDate, Onmogelijk> {
-    NaiveDate::parse_from_str(d.as_str(), "%Y-%m-%d").map_err(|_| onmogelijk(element, d.as_str()))
+    (d.as_str().len() == "YYYY-MM-DD".len())
+        .then(|| NaiveDate::from_ymd_opt(d.year(), u32::from(d.month()), u32::from(d.day())))
+        .flatten()
+        .ok_or_else(|| onmogelijk(element, d.as_str()))
 }
 
 /// Optional `xs:date`.
