@@ -227,4 +227,42 @@ mod tests {
             Some("99VV00")
         );
     }
+
+    #[test]
+    fn entities_and_cdata_in_text_read_as_before() {
+        let body = sample("aanleverenIdentificerenPersoonVO_Request.xml")
+            .replace(">Haddad<", "> Had&amp;dad&#x41; <")
+            .replace(">Proefstraat<", "><![CDATA[Proef<straat>]]><");
+        let a = parse_aanlevering(Operation::AanleverenIdentificerenPersoonVO, &body).unwrap();
+        let Bericht::Identificatie(i) = a.bericht else {
+            panic!()
+        };
+        let Zoekgegevens::ZonderPgn(z) = i.zoek else {
+            panic!()
+        };
+        assert_eq!(z.achternaam, "Had&dadA");
+        let Some(Adres::Binnenlands { straatnaam, .. }) = z.adres else {
+            panic!()
+        };
+        assert_eq!(straatnaam.as_deref(), Some("Proef<straat>"));
+    }
+
+    #[test]
+    fn wrong_root_and_broken_xml_are_internal_failures() {
+        let body = sample("aanleverenInschrijvingVO_Request.xml");
+        let e = parse_aanlevering(Operation::AanleverenExamenresultaatVO, &body).unwrap_err();
+        assert!(
+            matches!(&e, ServiceError::Intern(t) if t.contains("wortelelement")),
+            "{e:?}"
+        );
+        assert!(parse_aanlevering(Operation::AanleverenInschrijvingVO, &body).is_ok());
+        assert!(matches!(
+            parse_aanlevering(Operation::AanleverenInschrijvingVO, "<niet-af"),
+            Err(ServiceError::Intern(_))
+        ));
+        assert!(matches!(
+            parse_aanlevering(Operation::OphalenBerichtenVO, &body),
+            Err(ServiceError::Intern(_))
+        ));
+    }
 }
