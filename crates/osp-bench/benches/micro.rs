@@ -1,6 +1,6 @@
 //! Criterion micro-benchmarks of each stage a delivery passes, so a regression can be located:
-//! envelope parse, XSD validation, deserialisation (osp-model's generated types and the
-//! register's wire reader), rules, store write, terugkoppeling serialisation.
+//! envelope parse, XSD validation, deserialisation (osp-model's generated types alone, and with
+//! the register's mapping to domain types), rules, store write, terugkoppeling serialisation.
 //! Run: `cargo bench -p osp-bench --bench micro`.
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};

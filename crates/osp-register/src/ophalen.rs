@@ -10,7 +10,8 @@ use crate::register::Register;
 use crate::service::{Delivery, Reply, ServiceError};
 use crate::store::records::OutboxBericht;
 use crate::wire::antwoord::datum_tijd;
-use crate::wire::tree::parse;
+use crate::wire::lees;
+use osp_model::messages::{BevestigenBerichtenVORequest, OphalenBerichtenVORequest};
 
 /// Default and ceiling of `maximumAantal`.
 const STANDAARD_AANTAL: usize = 100;
@@ -65,11 +66,42 @@ fn bericht(out: &mut String, b: &OutboxBericht) {
     out.push_str("</obv:bericht>");
 }
 
+/// What a pull or an acknowledgement asks, read from its generated request type.
+enum Vraag {
+    /// `ophalenBerichtenVO`: messages after `cursor`, at most `max`.
+    Ophalen { cursor: u64, max: usize },
+    /// `bevestigenBerichtenVO`: the outbox ids of the acknowledged berichtIds (foreign ids are
+    /// ignored).
+    Bevestigen { ids: Vec<u64> },
+}
+
+/// Reads the request: `(verzendendeInstantie, question)`.
+fn lees_vraag(d: &Delivery<'_>) -> Result<(String, Vraag), ServiceError> {
+    match d.operation {
+        Operation::OphalenBerichtenVO => {
+            let r = lees::<OphalenBerichtenVORequest>(d.body)?;
+            let cursor = r.cursor.map_or(0, |c| u64::try_from(c).unwrap_or(u64::MAX));
+            let max = r
+                .maximum_aantal
+                .map_or(STANDAARD_AANTAL, |m| m.0)
+                .clamp(1, MAX_AANTAL);
+            Ok((r.verzendende_instantie.0, Vraag::Ophalen { cursor, max }))
+        }
+        Operation::BevestigenBerichtenVO => {
+            let r = lees::<BevestigenBerichtenVORequest>(d.body)?;
+            let ids = r.bericht_id.iter().filter_map(|b| outbox_id(b)).collect();
+            Ok((r.verzendende_instantie.0, Vraag::Bevestigen { ids }))
+        }
+        anders => Err(ServiceError::Intern(format!(
+            "{} is geen ophaaloperatie",
+            anders.name()
+        ))),
+    }
+}
+
 /// Answers a pull or an acknowledgement.
 pub fn afhandelen(register: &Register, d: &Delivery<'_>) -> Result<Reply, ServiceError> {
-    let root =
-        parse(d.body).map_err(|e| ServiceError::Intern(format!("bericht onleesbaar: {e}")))?;
-    let ontvanger = root.opt("verzendendeInstantie").unwrap_or_default();
+    let (ontvanger, vraag) = lees_vraag(d)?;
     let contract = Contract::OphalenBerichtenVO;
     let element = d.operation.response_element();
     let mut out = format!(
@@ -77,14 +109,8 @@ pub fn afhandelen(register: &Register, d: &Delivery<'_>) -> Result<Reply, Servic
         contract.schema_ns()
     );
     kop(&mut out, &ontvanger, register, d.sandbox);
-    match d.operation {
-        Operation::OphalenBerichtenVO => {
-            let cursor: u64 = root.opt("cursor").and_then(|c| c.parse().ok()).unwrap_or(0);
-            let max = root
-                .opt("maximumAantal")
-                .and_then(|c| c.parse().ok())
-                .unwrap_or(STANDAARD_AANTAL)
-                .clamp(1, MAX_AANTAL);
+    match vraag {
+        Vraag::Ophalen { cursor, max } => {
             let mut berichten = register.outbox_read(d.sandbox, d.from_oin, cursor, max + 1)?;
             let meer = berichten.len() > max;
             berichten.truncate(max);
@@ -95,20 +121,10 @@ pub fn afhandelen(register: &Register, d: &Delivery<'_>) -> Result<Reply, Servic
             out.push_str(&format!("<obv:cursor>{nieuwe_cursor}</obv:cursor>"));
             out.push_str(&format!("<obv:meerBerichten>{meer}</obv:meerBerichten>"));
         }
-        Operation::BevestigenBerichtenVO => {
-            let ids: Vec<u64> = root
-                .all("berichtId")
-                .filter_map(|b| outbox_id(&b.text))
-                .collect();
+        Vraag::Bevestigen { ids } => {
             let n = register.outbox_ack(d.sandbox, d.from_oin, &ids)?;
             out.push_str("<inf:ontvangstBevestiging>J</inf:ontvangstBevestiging>");
             out.push_str(&format!("<obv:aantalBevestigd>{n}</obv:aantalBevestigd>"));
-        }
-        anders => {
-            return Err(ServiceError::Intern(format!(
-                "{} is geen ophaaloperatie",
-                anders.name()
-            )))
         }
     }
     out.push_str(&format!("</obv:{element}>"));

@@ -7,13 +7,14 @@ mod common;
 
 use std::sync::OnceLock;
 
+use common::model::rond;
 use common::*;
+use osp_model::messages as m;
 use osp_model::validate::Validator;
 use osp_model::{Contract, Operation};
 use osp_register::berichten::terugkoppeling::TerugkoppelingModus;
 use osp_register::domain::{Bericht, Inschrijving, Pgn, VerwijderingInschrijving};
 use osp_register::store::records::OutboxBericht;
-use osp_register::wire::tree::{parse, Element};
 use osp_register::{Delivery, Register, RegisterConfig, Service};
 
 const AA2: &str = "00000004000000099000";
@@ -29,6 +30,7 @@ fn assert_valid_bericht(b: &OutboxBericht) {
     if let Err(v) = validator().validate_root(Contract::OphalenBerichtenVO, &root, &b.inhoud) {
         panic!("message not XSD-valid: {v:?}\n{}", b.inhoud);
     }
+    common::model::rond_op_naam(&b.inhoud);
 }
 
 fn daan() -> Pgn {
@@ -64,17 +66,12 @@ fn berichten(r: &Register, oin: &str, soort: &str) -> Vec<OutboxBericht> {
     v
 }
 
-fn el(b: &OutboxBericht) -> Element {
-    parse(&b.inhoud).unwrap()
+fn el(b: &OutboxBericht) -> String {
+    b.inhoud.clone()
 }
 
-fn tekst(e: &Element, pad: &[&str]) -> Option<String> {
-    let (laatste, rest) = pad.split_last()?;
-    let mut cur = e;
-    for p in rest {
-        cur = cur.child(p)?;
-    }
-    cur.opt(laatste)
+fn tekst(e: &str, pad: &[&str]) -> Option<String> {
+    common::xml::tekst_op(e, pad)
 }
 
 const BEWIJS: &str = "verstrekkenDigitaalInUitschrijfbewijsVO";
@@ -262,7 +259,7 @@ fn bekostiging_after_each_stand_and_spontaneously_on_a_double_inschrijving() {
         tekst(&e, &["inschrijvingvolgnummer"]).as_deref(),
         Some("A1")
     );
-    assert!(e.child("bekostigingssignaal").is_none());
+    assert_eq!(tekst(&e, &["bekostigingssignaal", "code"]), None);
 
     // 99BB enrols while 99AA has not uitgeschreven: double on 1 October, both schools told.
     lever(
@@ -312,7 +309,7 @@ fn bekostiging_after_each_stand_and_spontaneously_on_a_double_inschrijving() {
     assert_eq!(bb.len(), 2);
     let e = el(&bb[1]);
     assert_eq!(tekst(&e, &["indicatieBekostigd"]).as_deref(), Some("true"));
-    assert!(e.child("bekostigingssignaal").is_none());
+    assert_eq!(tekst(&e, &["bekostigingssignaal", "code"]), None);
     assert_eq!(berichten(&r, AA, BEKOSTIGING).len(), 3);
 }
 
@@ -364,6 +361,7 @@ fn deliver(r: &Register, from: &str, op: Operation, body: &str) -> String {
     if let Err(v) = validator().validate_root(op.contract(), &op.response_element(), &reply.body) {
         panic!("response not XSD-valid: {v:?}\n{}", reply.body);
     }
+    common::model::rond_op_naam(&reply.body);
     reply.body
 }
 
@@ -408,27 +406,22 @@ fn terugkoppeling_mode_async_both_and_sync() {
         let v = berichten(&r, AA, "terugkoppelingInschrijvingVO");
         assert_eq!(v.len(), if als_bericht { 2 } else { 0 }, "{modus:?}");
         if als_bericht {
-            let ok = el(&v[0]);
-            let tk = ok.child("terugkoppeling").unwrap();
+            let ok = rond::<m::TerugkoppelingInschrijvingVORequest>(&v[0].inhoud);
+            let tk = ok.terugkoppeling;
             assert_eq!(
-                tk.opt("identificatiecodeBedrijfsdocument").as_deref(),
-                Some("0d9b7c3e-51a2-4c4f-8e0b-2f6a9d1c7b10")
+                tk.identificatiecode_bedrijfsdocument.0,
+                "0d9b7c3e-51a2-4c4f-8e0b-2f6a9d1c7b10"
             );
-            assert_eq!(tk.opt("leveringGoedgekeurd").as_deref(), Some("true"));
-            assert!(tk.child("stand").is_some());
-            let afgekeurd = el(&v[1]);
-            let tk = afgekeurd.child("terugkoppeling").unwrap();
-            assert_eq!(tk.opt("leveringGoedgekeurd").as_deref(), Some("false"));
+            assert!(tk.levering_goedgekeurd.value());
+            assert!(tk.stand.is_some());
+            let afgekeurd = rond::<m::TerugkoppelingInschrijvingVORequest>(&v[1].inhoud);
+            let tk = &afgekeurd.terugkoppeling;
+            assert!(!tk.levering_goedgekeurd.value());
             assert_eq!(
-                tk.child("foutmelding")
-                    .and_then(|f| f.opt("foutcode"))
-                    .as_deref(),
+                tk.foutmelding.first().map(|f| f.foutcode.0.as_str()),
                 Some("0101")
             );
-            assert_eq!(
-                afgekeurd.opt("ontvangendeInstantie").as_deref(),
-                Some("99AA")
-            );
+            assert_eq!(afgekeurd.ontvangende_instantie.0, "99AA");
             assert!(berichten(&r, BB, "terugkoppelingInschrijvingVO").is_empty());
         }
     }
@@ -449,10 +442,10 @@ fn pull_with_cursor_and_max_then_acknowledge() {
     let ophalen = sample("ophalenBerichtenVO_Request.xml")
         .replace("<obv:maximumAantal>100<", "<obv:maximumAantal>1<");
     let eerste = deliver(&r, AA, Operation::OphalenBerichtenVO, &ophalen);
-    let e = parse(&eerste).unwrap();
-    assert_eq!(e.all("bericht").count(), 1);
-    assert_eq!(e.opt("meerBerichten").as_deref(), Some("true"));
-    let cursor = e.opt("cursor").unwrap();
+    let e = rond::<m::OphalenBerichtenVOResponse>(&eerste);
+    assert_eq!(e.bericht.len(), 1);
+    assert!(e.meer_berichten.value());
+    let cursor = e.cursor.to_string();
     assert_eq!(cursor, alle[0].id.to_string());
     let tweede = deliver(
         &r,
@@ -460,17 +453,17 @@ fn pull_with_cursor_and_max_then_acknowledge() {
         Operation::OphalenBerichtenVO,
         &ophalen.replace("<obv:cursor>0<", &format!("<obv:cursor>{cursor}<")),
     );
-    let e2 = parse(&tweede).unwrap();
-    assert_eq!(e2.all("bericht").count(), 1);
-    assert_eq!(e2.opt("meerBerichten").as_deref(), Some("false"));
+    let e2 = rond::<m::OphalenBerichtenVOResponse>(&tweede);
+    assert_eq!(e2.bericht.len(), 1);
+    assert!(!e2.meer_berichten.value());
     assert_eq!(
-        e2.child("bericht").and_then(|b| b.opt("volgnummer")),
+        e2.bericht.first().map(|b| b.volgnummer.to_string()),
         Some(alle[1].id.to_string())
     );
     // acknowledge both; nothing comes back afterwards
     let ids: Vec<String> = [&e, &e2]
         .iter()
-        .filter_map(|x| x.child("bericht").and_then(|b| b.opt("berichtId")))
+        .filter_map(|x| x.bericht.first().map(|b| b.bericht_id.0.clone()))
         .collect();
     let mut bevestig = sample("bevestigenBerichtenVO_Request.xml");
     let een = "<obv:berichtId>c5d6e7f8-091a-4526-9798-b3c4d5e6f708</obv:berichtId>";

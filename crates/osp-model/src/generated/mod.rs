@@ -78,7 +78,9 @@ pub mod bas {
         }
     }
     impl WithDeserializer for InschrijvingContent4Type {
-        type Deserializer = quick_xml_deserialize::InschrijvingContent4TypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::InschrijvingContent4TypeDeserializer,
+        >;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub struct AanvullendeOpleidingType {
@@ -104,7 +106,9 @@ pub mod bas {
         }
     }
     impl WithDeserializer for AanvullendeOpleidingType {
-        type Deserializer = quick_xml_deserialize::AanvullendeOpleidingTypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::AanvullendeOpleidingTypeDeserializer,
+        >;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub enum VerwijderingInschrijvingContent11Type {
@@ -131,7 +135,9 @@ pub mod bas {
         }
     }
     impl WithDeserializer for VerwijderingInschrijvingContent11Type {
-        type Deserializer = quick_xml_deserialize::VerwijderingInschrijvingContent11TypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::VerwijderingInschrijvingContent11TypeDeserializer,
+        >;
     }
     pub mod quick_xml_deserialize {
         use core::mem::replace;
@@ -221,7 +227,10 @@ pub mod bas {
                     S::Burgerservicenummer(mut values, None, deserializer) => {
                         if let Some(deserializer) = deserializer {
                             let value = deserializer.finish(helper)?;
-                            Self::store_burgerservicenummer(&mut values, value)?;
+                            InschrijvingContent4TypeDeserializer::store_burgerservicenummer(
+                                &mut values,
+                                value,
+                            )?;
                         }
                         Ok(
                             super::InschrijvingContent4Type::Burgerservicenummer(
@@ -232,7 +241,10 @@ pub mod bas {
                     S::Onderwijsnummer(mut values, None, deserializer) => {
                         if let Some(deserializer) = deserializer {
                             let value = deserializer.finish(helper)?;
-                            Self::store_onderwijsnummer(&mut values, value)?;
+                            InschrijvingContent4TypeDeserializer::store_onderwijsnummer(
+                                &mut values,
+                                value,
+                            )?;
                         }
                         Ok(
                             super::InschrijvingContent4Type::Onderwijsnummer(
@@ -291,13 +303,19 @@ pub mod bas {
                 }
                 if let Some(deserializer) = fallback {
                     let data = deserializer.finish(helper)?;
-                    Self::store_burgerservicenummer(&mut values, data)?;
+                    InschrijvingContent4TypeDeserializer::store_burgerservicenummer(
+                        &mut values,
+                        data,
+                    )?;
                 }
                 match artifact {
                     DeserializerArtifact::None => unreachable!(),
                     DeserializerArtifact::Data(data) => {
-                        Self::store_burgerservicenummer(&mut values, data)?;
-                        let data = Self::finish_state(
+                        InschrijvingContent4TypeDeserializer::store_burgerservicenummer(
+                            &mut values,
+                            data,
+                        )?;
+                        let data = InschrijvingContent4TypeDeserializer::finish_state(
                             helper,
                             S::Burgerservicenummer(values, None, None),
                         )?;
@@ -330,13 +348,19 @@ pub mod bas {
                 }
                 if let Some(deserializer) = fallback {
                     let data = deserializer.finish(helper)?;
-                    Self::store_onderwijsnummer(&mut values, data)?;
+                    InschrijvingContent4TypeDeserializer::store_onderwijsnummer(
+                        &mut values,
+                        data,
+                    )?;
                 }
                 match artifact {
                     DeserializerArtifact::None => unreachable!(),
                     DeserializerArtifact::Data(data) => {
-                        Self::store_onderwijsnummer(&mut values, data)?;
-                        let data = Self::finish_state(
+                        InschrijvingContent4TypeDeserializer::store_onderwijsnummer(
+                            &mut values,
+                            data,
+                        )?;
+                        let data = InschrijvingContent4TypeDeserializer::finish_state(
                             helper,
                             S::Onderwijsnummer(values, None, None),
                         )?;
@@ -355,14 +379,14 @@ pub mod bas {
             }
         }
         impl<'de> Deserializer<'de, super::InschrijvingContent4Type>
-        for InschrijvingContent4TypeDeserializer {
+        for Box<InschrijvingContent4TypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::InschrijvingContent4Type> {
-                let deserializer = Self {
+                let deserializer = Box::new(InschrijvingContent4TypeDeserializer {
                     state__: Box::new(InschrijvingContent4TypeDeserializerState::Init__),
-                };
+                });
                 let mut output = deserializer.next(helper, event)?;
                 output.artifact = match output.artifact {
                     DeserializerArtifact::Deserializer(
@@ -421,7 +445,10 @@ pub mod bas {
                         (state, event @ Event::End(_)) => {
                             return Ok(DeserializerOutput {
                                 artifact: DeserializerArtifact::Data(
-                                    Self::finish_state(helper, state)?,
+                                    InschrijvingContent4TypeDeserializer::finish_state(
+                                        helper,
+                                        state,
+                                    )?,
                                 ),
                                 event: DeserializerEvent::Continue(event),
                                 allow_any: false,
@@ -505,7 +532,7 @@ pub mod bas {
                 self,
                 helper: &mut DeserializeHelper,
             ) -> Result<super::InschrijvingContent4Type, Error> {
-                Self::finish_state(helper, *self.state__)
+                InschrijvingContent4TypeDeserializer::finish_state(helper, *self.state__)
             }
         }
         #[derive(Debug)]
@@ -528,15 +555,19 @@ pub mod bas {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    opleidingcode: None,
-                    state__: Box::new(AanvullendeOpleidingTypeDeserializerState::Init__),
-                })
+                Ok(
+                    Box::new(Self {
+                        opleidingcode: None,
+                        state__: Box::new(
+                            AanvullendeOpleidingTypeDeserializerState::Init__,
+                        ),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -603,12 +634,16 @@ pub mod bas {
             }
         }
         impl<'de> Deserializer<'de, super::AanvullendeOpleidingType>
-        for AanvullendeOpleidingTypeDeserializer {
+        for Box<AanvullendeOpleidingTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::AanvullendeOpleidingType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        AanvullendeOpleidingTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -793,7 +828,10 @@ pub mod bas {
                     S::Burgerservicenummer(mut values, None, deserializer) => {
                         if let Some(deserializer) = deserializer {
                             let value = deserializer.finish(helper)?;
-                            Self::store_burgerservicenummer(&mut values, value)?;
+                            VerwijderingInschrijvingContent11TypeDeserializer::store_burgerservicenummer(
+                                &mut values,
+                                value,
+                            )?;
                         }
                         Ok(
                             super::VerwijderingInschrijvingContent11Type::Burgerservicenummer(
@@ -804,7 +842,10 @@ pub mod bas {
                     S::Onderwijsnummer(mut values, None, deserializer) => {
                         if let Some(deserializer) = deserializer {
                             let value = deserializer.finish(helper)?;
-                            Self::store_onderwijsnummer(&mut values, value)?;
+                            VerwijderingInschrijvingContent11TypeDeserializer::store_onderwijsnummer(
+                                &mut values,
+                                value,
+                            )?;
                         }
                         Ok(
                             super::VerwijderingInschrijvingContent11Type::Onderwijsnummer(
@@ -863,13 +904,19 @@ pub mod bas {
                 }
                 if let Some(deserializer) = fallback {
                     let data = deserializer.finish(helper)?;
-                    Self::store_burgerservicenummer(&mut values, data)?;
+                    VerwijderingInschrijvingContent11TypeDeserializer::store_burgerservicenummer(
+                        &mut values,
+                        data,
+                    )?;
                 }
                 match artifact {
                     DeserializerArtifact::None => unreachable!(),
                     DeserializerArtifact::Data(data) => {
-                        Self::store_burgerservicenummer(&mut values, data)?;
-                        let data = Self::finish_state(
+                        VerwijderingInschrijvingContent11TypeDeserializer::store_burgerservicenummer(
+                            &mut values,
+                            data,
+                        )?;
+                        let data = VerwijderingInschrijvingContent11TypeDeserializer::finish_state(
                             helper,
                             S::Burgerservicenummer(values, None, None),
                         )?;
@@ -902,13 +949,19 @@ pub mod bas {
                 }
                 if let Some(deserializer) = fallback {
                     let data = deserializer.finish(helper)?;
-                    Self::store_onderwijsnummer(&mut values, data)?;
+                    VerwijderingInschrijvingContent11TypeDeserializer::store_onderwijsnummer(
+                        &mut values,
+                        data,
+                    )?;
                 }
                 match artifact {
                     DeserializerArtifact::None => unreachable!(),
                     DeserializerArtifact::Data(data) => {
-                        Self::store_onderwijsnummer(&mut values, data)?;
-                        let data = Self::finish_state(
+                        VerwijderingInschrijvingContent11TypeDeserializer::store_onderwijsnummer(
+                            &mut values,
+                            data,
+                        )?;
+                        let data = VerwijderingInschrijvingContent11TypeDeserializer::finish_state(
                             helper,
                             S::Onderwijsnummer(values, None, None),
                         )?;
@@ -927,16 +980,16 @@ pub mod bas {
             }
         }
         impl<'de> Deserializer<'de, super::VerwijderingInschrijvingContent11Type>
-        for VerwijderingInschrijvingContent11TypeDeserializer {
+        for Box<VerwijderingInschrijvingContent11TypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::VerwijderingInschrijvingContent11Type> {
-                let deserializer = Self {
+                let deserializer = Box::new(VerwijderingInschrijvingContent11TypeDeserializer {
                     state__: Box::new(
                         VerwijderingInschrijvingContent11TypeDeserializerState::Init__,
                     ),
-                };
+                });
                 let mut output = deserializer.next(helper, event)?;
                 output.artifact = match output.artifact {
                     DeserializerArtifact::Deserializer(
@@ -996,7 +1049,10 @@ pub mod bas {
                         (state, event @ Event::End(_)) => {
                             return Ok(DeserializerOutput {
                                 artifact: DeserializerArtifact::Data(
-                                    Self::finish_state(helper, state)?,
+                                    VerwijderingInschrijvingContent11TypeDeserializer::finish_state(
+                                        helper,
+                                        state,
+                                    )?,
                                 ),
                                 event: DeserializerEvent::Continue(event),
                                 allow_any: false,
@@ -1080,7 +1136,10 @@ pub mod bas {
                 self,
                 helper: &mut DeserializeHelper,
             ) -> Result<super::VerwijderingInschrijvingContent11Type, Error> {
-                Self::finish_state(helper, *self.state__)
+                VerwijderingInschrijvingContent11TypeDeserializer::finish_state(
+                    helper,
+                    *self.state__,
+                )
             }
         }
     }
@@ -1497,7 +1556,9 @@ pub mod exr {
         }
     }
     impl WithDeserializer for AanleverenExamenresultaatVoRequestType {
-        type Deserializer = quick_xml_deserialize::AanleverenExamenresultaatVoRequestTypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::AanleverenExamenresultaatVoRequestTypeDeserializer,
+        >;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub enum AanleverenExamenresultaatVoRequestContent44Type {
@@ -1524,7 +1585,9 @@ pub mod exr {
         }
     }
     impl WithDeserializer for AanleverenExamenresultaatVoRequestContent44Type {
-        type Deserializer = quick_xml_deserialize::AanleverenExamenresultaatVoRequestContent44TypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::AanleverenExamenresultaatVoRequestContent44TypeDeserializer,
+        >;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub struct UitslagType {
@@ -1551,7 +1614,7 @@ pub mod exr {
         }
     }
     impl WithDeserializer for UitslagType {
-        type Deserializer = quick_xml_deserialize::UitslagTypeDeserializer;
+        type Deserializer = Box<quick_xml_deserialize::UitslagTypeDeserializer>;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub struct CijferlijstType {
@@ -1577,7 +1640,7 @@ pub mod exr {
         }
     }
     impl WithDeserializer for CijferlijstType {
-        type Deserializer = quick_xml_deserialize::CijferlijstTypeDeserializer;
+        type Deserializer = Box<quick_xml_deserialize::CijferlijstTypeDeserializer>;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub struct ExamenregimeType(pub String);
@@ -1790,7 +1853,7 @@ pub mod exr {
         }
     }
     impl WithDeserializer for VakType {
-        type Deserializer = quick_xml_deserialize::VakTypeDeserializer;
+        type Deserializer = Box<quick_xml_deserialize::VakTypeDeserializer>;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub struct WerkstukType {
@@ -1817,7 +1880,7 @@ pub mod exr {
         }
     }
     impl WithDeserializer for WerkstukType {
-        type Deserializer = quick_xml_deserialize::WerkstukTypeDeserializer;
+        type Deserializer = Box<quick_xml_deserialize::WerkstukTypeDeserializer>;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub struct VolgnummerResultaatType(pub String);
@@ -1997,7 +2060,7 @@ pub mod exr {
         }
     }
     impl WithDeserializer for CentraalExamenType {
-        type Deserializer = quick_xml_deserialize::CentraalExamenTypeDeserializer;
+        type Deserializer = Box<quick_xml_deserialize::CentraalExamenTypeDeserializer>;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub enum BeoordelingType {
@@ -2097,7 +2160,7 @@ pub mod exr {
         }
     }
     impl WithDeserializer for HerkansingType {
-        type Deserializer = quick_xml_deserialize::HerkansingTypeDeserializer;
+        type Deserializer = Box<quick_xml_deserialize::HerkansingTypeDeserializer>;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub struct TijdvakType(pub String);
@@ -2187,7 +2250,9 @@ pub mod exr {
         }
     }
     impl WithDeserializer for AanleverenExamenresultaatVoResponseType {
-        type Deserializer = quick_xml_deserialize::AanleverenExamenresultaatVoResponseTypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::AanleverenExamenresultaatVoResponseTypeDeserializer,
+        >;
     }
     pub type AanleverenVerwijderingExamenresultaatVoRequest = AanleverenVerwijderingExamenresultaatVoRequestType;
     #[derive(Clone, Debug, Eq, PartialEq)]
@@ -2221,7 +2286,9 @@ pub mod exr {
         }
     }
     impl WithDeserializer for AanleverenVerwijderingExamenresultaatVoRequestType {
-        type Deserializer = quick_xml_deserialize::AanleverenVerwijderingExamenresultaatVoRequestTypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::AanleverenVerwijderingExamenresultaatVoRequestTypeDeserializer,
+        >;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub enum AanleverenVerwijderingExamenresultaatVoRequestContent53Type {
@@ -2249,7 +2316,9 @@ pub mod exr {
     }
     impl WithDeserializer
     for AanleverenVerwijderingExamenresultaatVoRequestContent53Type {
-        type Deserializer = quick_xml_deserialize::AanleverenVerwijderingExamenresultaatVoRequestContent53TypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::AanleverenVerwijderingExamenresultaatVoRequestContent53TypeDeserializer,
+        >;
     }
     pub type AanleverenVerwijderingExamenresultaatVoResponse = AanleverenVerwijderingExamenresultaatVoResponseType;
     #[derive(Clone, Debug, Eq, PartialEq)]
@@ -2282,7 +2351,9 @@ pub mod exr {
         }
     }
     impl WithDeserializer for AanleverenVerwijderingExamenresultaatVoResponseType {
-        type Deserializer = quick_xml_deserialize::AanleverenVerwijderingExamenresultaatVoResponseTypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::AanleverenVerwijderingExamenresultaatVoResponseTypeDeserializer,
+        >;
     }
     pub mod quick_xml_deserialize {
         use core::mem::replace;
@@ -2395,32 +2466,34 @@ pub mod exr {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    identificatiecode_bedrijfsdocument: None,
-                    verzendende_instantie: None,
-                    ontvangende_instantie: None,
-                    datum_tijd_bedrijfsdocument: None,
-                    content_44: None,
-                    brin: None,
-                    examenresultaatvolgnummer: None,
-                    onderwijsaanbieder: None,
-                    vestiging: None,
-                    inschrijvingvolgnummer: None,
-                    indicatie_teruggetrokken: None,
-                    indicatie_eerder_leerjaar: None,
-                    indicatie_gespreid_examen: None,
-                    indicatie_doorlopende_leerlijn: None,
-                    uitslag: None,
-                    cijferlijst: Vec::new(),
-                    state__: Box::new(
-                        AanleverenExamenresultaatVoRequestTypeDeserializerState::Init__,
-                    ),
-                })
+                Ok(
+                    Box::new(Self {
+                        identificatiecode_bedrijfsdocument: None,
+                        verzendende_instantie: None,
+                        ontvangende_instantie: None,
+                        datum_tijd_bedrijfsdocument: None,
+                        content_44: None,
+                        brin: None,
+                        examenresultaatvolgnummer: None,
+                        onderwijsaanbieder: None,
+                        vestiging: None,
+                        inschrijvingvolgnummer: None,
+                        indicatie_teruggetrokken: None,
+                        indicatie_eerder_leerjaar: None,
+                        indicatie_gespreid_examen: None,
+                        indicatie_doorlopende_leerlijn: None,
+                        uitslag: None,
+                        cijferlijst: Vec::new(),
+                        state__: Box::new(
+                            AanleverenExamenresultaatVoRequestTypeDeserializerState::Init__,
+                        ),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -3289,12 +3362,16 @@ pub mod exr {
             }
         }
         impl<'de> Deserializer<'de, super::AanleverenExamenresultaatVoRequestType>
-        for AanleverenExamenresultaatVoRequestTypeDeserializer {
+        for Box<AanleverenExamenresultaatVoRequestTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::AanleverenExamenresultaatVoRequestType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        AanleverenExamenresultaatVoRequestTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -4132,7 +4209,10 @@ pub mod exr {
                     S::Burgerservicenummer(mut values, None, deserializer) => {
                         if let Some(deserializer) = deserializer {
                             let value = deserializer.finish(helper)?;
-                            Self::store_burgerservicenummer(&mut values, value)?;
+                            AanleverenExamenresultaatVoRequestContent44TypeDeserializer::store_burgerservicenummer(
+                                &mut values,
+                                value,
+                            )?;
                         }
                         Ok(
                             super::AanleverenExamenresultaatVoRequestContent44Type::Burgerservicenummer(
@@ -4143,7 +4223,10 @@ pub mod exr {
                     S::Onderwijsnummer(mut values, None, deserializer) => {
                         if let Some(deserializer) = deserializer {
                             let value = deserializer.finish(helper)?;
-                            Self::store_onderwijsnummer(&mut values, value)?;
+                            AanleverenExamenresultaatVoRequestContent44TypeDeserializer::store_onderwijsnummer(
+                                &mut values,
+                                value,
+                            )?;
                         }
                         Ok(
                             super::AanleverenExamenresultaatVoRequestContent44Type::Onderwijsnummer(
@@ -4202,13 +4285,19 @@ pub mod exr {
                 }
                 if let Some(deserializer) = fallback {
                     let data = deserializer.finish(helper)?;
-                    Self::store_burgerservicenummer(&mut values, data)?;
+                    AanleverenExamenresultaatVoRequestContent44TypeDeserializer::store_burgerservicenummer(
+                        &mut values,
+                        data,
+                    )?;
                 }
                 match artifact {
                     DeserializerArtifact::None => unreachable!(),
                     DeserializerArtifact::Data(data) => {
-                        Self::store_burgerservicenummer(&mut values, data)?;
-                        let data = Self::finish_state(
+                        AanleverenExamenresultaatVoRequestContent44TypeDeserializer::store_burgerservicenummer(
+                            &mut values,
+                            data,
+                        )?;
+                        let data = AanleverenExamenresultaatVoRequestContent44TypeDeserializer::finish_state(
                             helper,
                             S::Burgerservicenummer(values, None, None),
                         )?;
@@ -4241,13 +4330,19 @@ pub mod exr {
                 }
                 if let Some(deserializer) = fallback {
                     let data = deserializer.finish(helper)?;
-                    Self::store_onderwijsnummer(&mut values, data)?;
+                    AanleverenExamenresultaatVoRequestContent44TypeDeserializer::store_onderwijsnummer(
+                        &mut values,
+                        data,
+                    )?;
                 }
                 match artifact {
                     DeserializerArtifact::None => unreachable!(),
                     DeserializerArtifact::Data(data) => {
-                        Self::store_onderwijsnummer(&mut values, data)?;
-                        let data = Self::finish_state(
+                        AanleverenExamenresultaatVoRequestContent44TypeDeserializer::store_onderwijsnummer(
+                            &mut values,
+                            data,
+                        )?;
+                        let data = AanleverenExamenresultaatVoRequestContent44TypeDeserializer::finish_state(
                             helper,
                             S::Onderwijsnummer(values, None, None),
                         )?;
@@ -4268,7 +4363,7 @@ pub mod exr {
         impl<
             'de,
         > Deserializer<'de, super::AanleverenExamenresultaatVoRequestContent44Type>
-        for AanleverenExamenresultaatVoRequestContent44TypeDeserializer {
+        for Box<AanleverenExamenresultaatVoRequestContent44TypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
@@ -4276,11 +4371,11 @@ pub mod exr {
                 'de,
                 super::AanleverenExamenresultaatVoRequestContent44Type,
             > {
-                let deserializer = Self {
+                let deserializer = Box::new(AanleverenExamenresultaatVoRequestContent44TypeDeserializer {
                     state__: Box::new(
                         AanleverenExamenresultaatVoRequestContent44TypeDeserializerState::Init__,
                     ),
-                };
+                });
                 let mut output = deserializer.next(helper, event)?;
                 output.artifact = match output.artifact {
                     DeserializerArtifact::Deserializer(
@@ -4343,7 +4438,10 @@ pub mod exr {
                         (state, event @ Event::End(_)) => {
                             return Ok(DeserializerOutput {
                                 artifact: DeserializerArtifact::Data(
-                                    Self::finish_state(helper, state)?,
+                                    AanleverenExamenresultaatVoRequestContent44TypeDeserializer::finish_state(
+                                        helper,
+                                        state,
+                                    )?,
                                 ),
                                 event: DeserializerEvent::Continue(event),
                                 allow_any: false,
@@ -4427,7 +4525,10 @@ pub mod exr {
                 self,
                 helper: &mut DeserializeHelper,
             ) -> Result<super::AanleverenExamenresultaatVoRequestContent44Type, Error> {
-                Self::finish_state(helper, *self.state__)
+                AanleverenExamenresultaatVoRequestContent44TypeDeserializer::finish_state(
+                    helper,
+                    *self.state__,
+                )
             }
         }
         #[derive(Debug)]
@@ -4470,20 +4571,22 @@ pub mod exr {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    examenregime: None,
-                    niveau: None,
-                    datum_uitslag: None,
-                    uitslag: None,
-                    soort_waardedocument: None,
-                    indicatie_cum_laude: None,
-                    state__: Box::new(UitslagTypeDeserializerState::Init__),
-                })
+                Ok(
+                    Box::new(Self {
+                        examenregime: None,
+                        niveau: None,
+                        datum_uitslag: None,
+                        uitslag: None,
+                        soort_waardedocument: None,
+                        indicatie_cum_laude: None,
+                        state__: Box::new(UitslagTypeDeserializerState::Init__),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -4789,12 +4892,17 @@ pub mod exr {
                 }
             }
         }
-        impl<'de> Deserializer<'de, super::UitslagType> for UitslagTypeDeserializer {
+        impl<'de> Deserializer<'de, super::UitslagType>
+        for Box<UitslagTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::UitslagType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        UitslagTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -5105,17 +5213,19 @@ pub mod exr {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    opleidingcode: None,
-                    vak: Vec::new(),
-                    werkstuk: None,
-                    state__: Box::new(CijferlijstTypeDeserializerState::Init__),
-                })
+                Ok(
+                    Box::new(Self {
+                        opleidingcode: None,
+                        vak: Vec::new(),
+                        werkstuk: None,
+                        state__: Box::new(CijferlijstTypeDeserializerState::Init__),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -5270,12 +5380,16 @@ pub mod exr {
             }
         }
         impl<'de> Deserializer<'de, super::CijferlijstType>
-        for CijferlijstTypeDeserializer {
+        for Box<CijferlijstTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::CijferlijstType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        CijferlijstTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -5520,28 +5634,30 @@ pub mod exr {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    volgnummer_resultaat: None,
-                    vakcode: None,
-                    examendeel: None,
-                    schoolexamen: None,
-                    centraal_examen: Vec::new(),
-                    eindcijfer: None,
-                    beoordeling: None,
-                    indicatie_diplomavak: None,
-                    indicatie_combinatiecijfer: None,
-                    indicatie_werkstuk: None,
-                    indicatie_inruil: None,
-                    reden_niet_deelname: None,
-                    vervangen_vakcode: None,
-                    herkansing: None,
-                    state__: Box::new(VakTypeDeserializerState::Init__),
-                })
+                Ok(
+                    Box::new(Self {
+                        volgnummer_resultaat: None,
+                        vakcode: None,
+                        examendeel: None,
+                        schoolexamen: None,
+                        centraal_examen: Vec::new(),
+                        eindcijfer: None,
+                        beoordeling: None,
+                        indicatie_diplomavak: None,
+                        indicatie_combinatiecijfer: None,
+                        indicatie_werkstuk: None,
+                        indicatie_inruil: None,
+                        reden_niet_deelname: None,
+                        vervangen_vakcode: None,
+                        herkansing: None,
+                        state__: Box::new(VakTypeDeserializerState::Init__),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -6241,12 +6357,16 @@ pub mod exr {
                 }
             }
         }
-        impl<'de> Deserializer<'de, super::VakType> for VakTypeDeserializer {
+        impl<'de> Deserializer<'de, super::VakType> for Box<VakTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::VakType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        VakTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -6884,18 +7004,20 @@ pub mod exr {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    volgnummer_resultaat: None,
-                    titel: None,
-                    cijfer: None,
-                    beoordeling: None,
-                    state__: Box::new(WerkstukTypeDeserializerState::Init__),
-                })
+                Ok(
+                    Box::new(Self {
+                        volgnummer_resultaat: None,
+                        titel: None,
+                        cijfer: None,
+                        beoordeling: None,
+                        state__: Box::new(WerkstukTypeDeserializerState::Init__),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -7095,12 +7217,17 @@ pub mod exr {
                 }
             }
         }
-        impl<'de> Deserializer<'de, super::WerkstukType> for WerkstukTypeDeserializer {
+        impl<'de> Deserializer<'de, super::WerkstukType>
+        for Box<WerkstukTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::WerkstukType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        WerkstukTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -7329,16 +7456,18 @@ pub mod exr {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    tijdvak: None,
-                    cijfer: None,
-                    state__: Box::new(CentraalExamenTypeDeserializerState::Init__),
-                })
+                Ok(
+                    Box::new(Self {
+                        tijdvak: None,
+                        cijfer: None,
+                        state__: Box::new(CentraalExamenTypeDeserializerState::Init__),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -7445,12 +7574,16 @@ pub mod exr {
             }
         }
         impl<'de> Deserializer<'de, super::CentraalExamenType>
-        for CentraalExamenTypeDeserializer {
+        for Box<CentraalExamenTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::CentraalExamenType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        CentraalExamenTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -7603,16 +7736,18 @@ pub mod exr {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    examenregime: None,
-                    tijdvak: None,
-                    state__: Box::new(HerkansingTypeDeserializerState::Init__),
-                })
+                Ok(
+                    Box::new(Self {
+                        examenregime: None,
+                        tijdvak: None,
+                        state__: Box::new(HerkansingTypeDeserializerState::Init__),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -7726,12 +7861,16 @@ pub mod exr {
             }
         }
         impl<'de> Deserializer<'de, super::HerkansingType>
-        for HerkansingTypeDeserializer {
+        for Box<HerkansingTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::HerkansingType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        HerkansingTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -7921,22 +8060,24 @@ pub mod exr {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    identificatiecode_bedrijfsdocument: None,
-                    verzendende_instantie: None,
-                    ontvangende_instantie: None,
-                    datum_tijd_bedrijfsdocument: None,
-                    ontvangst_bevestiging: None,
-                    terugkoppeling: None,
-                    state__: Box::new(
-                        AanleverenExamenresultaatVoResponseTypeDeserializerState::Init__,
-                    ),
-                })
+                Ok(
+                    Box::new(Self {
+                        identificatiecode_bedrijfsdocument: None,
+                        verzendende_instantie: None,
+                        ontvangende_instantie: None,
+                        datum_tijd_bedrijfsdocument: None,
+                        ontvangst_bevestiging: None,
+                        terugkoppeling: None,
+                        state__: Box::new(
+                            AanleverenExamenresultaatVoResponseTypeDeserializerState::Init__,
+                        ),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -8288,7 +8429,7 @@ pub mod exr {
             }
         }
         impl<'de> Deserializer<'de, super::AanleverenExamenresultaatVoResponseType>
-        for AanleverenExamenresultaatVoResponseTypeDeserializer {
+        for Box<AanleverenExamenresultaatVoResponseTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
@@ -8296,7 +8437,11 @@ pub mod exr {
                 'de,
                 super::AanleverenExamenresultaatVoResponseType,
             > {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        AanleverenExamenresultaatVoResponseTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -8715,23 +8860,25 @@ pub mod exr {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    identificatiecode_bedrijfsdocument: None,
-                    verzendende_instantie: None,
-                    ontvangende_instantie: None,
-                    datum_tijd_bedrijfsdocument: None,
-                    content_53: None,
-                    brin: None,
-                    examenresultaatvolgnummer: None,
-                    state__: Box::new(
-                        AanleverenVerwijderingExamenresultaatVoRequestTypeDeserializerState::Init__,
-                    ),
-                })
+                Ok(
+                    Box::new(Self {
+                        identificatiecode_bedrijfsdocument: None,
+                        verzendende_instantie: None,
+                        ontvangende_instantie: None,
+                        datum_tijd_bedrijfsdocument: None,
+                        content_53: None,
+                        brin: None,
+                        examenresultaatvolgnummer: None,
+                        state__: Box::new(
+                            AanleverenVerwijderingExamenresultaatVoRequestTypeDeserializerState::Init__,
+                        ),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -9143,7 +9290,7 @@ pub mod exr {
         impl<
             'de,
         > Deserializer<'de, super::AanleverenVerwijderingExamenresultaatVoRequestType>
-        for AanleverenVerwijderingExamenresultaatVoRequestTypeDeserializer {
+        for Box<AanleverenVerwijderingExamenresultaatVoRequestTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
@@ -9151,7 +9298,11 @@ pub mod exr {
                 'de,
                 super::AanleverenVerwijderingExamenresultaatVoRequestType,
             > {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        AanleverenVerwijderingExamenresultaatVoRequestTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -9625,7 +9776,10 @@ pub mod exr {
                     S::Burgerservicenummer(mut values, None, deserializer) => {
                         if let Some(deserializer) = deserializer {
                             let value = deserializer.finish(helper)?;
-                            Self::store_burgerservicenummer(&mut values, value)?;
+                            AanleverenVerwijderingExamenresultaatVoRequestContent53TypeDeserializer::store_burgerservicenummer(
+                                &mut values,
+                                value,
+                            )?;
                         }
                         Ok(
                             super::AanleverenVerwijderingExamenresultaatVoRequestContent53Type::Burgerservicenummer(
@@ -9636,7 +9790,10 @@ pub mod exr {
                     S::Onderwijsnummer(mut values, None, deserializer) => {
                         if let Some(deserializer) = deserializer {
                             let value = deserializer.finish(helper)?;
-                            Self::store_onderwijsnummer(&mut values, value)?;
+                            AanleverenVerwijderingExamenresultaatVoRequestContent53TypeDeserializer::store_onderwijsnummer(
+                                &mut values,
+                                value,
+                            )?;
                         }
                         Ok(
                             super::AanleverenVerwijderingExamenresultaatVoRequestContent53Type::Onderwijsnummer(
@@ -9695,13 +9852,19 @@ pub mod exr {
                 }
                 if let Some(deserializer) = fallback {
                     let data = deserializer.finish(helper)?;
-                    Self::store_burgerservicenummer(&mut values, data)?;
+                    AanleverenVerwijderingExamenresultaatVoRequestContent53TypeDeserializer::store_burgerservicenummer(
+                        &mut values,
+                        data,
+                    )?;
                 }
                 match artifact {
                     DeserializerArtifact::None => unreachable!(),
                     DeserializerArtifact::Data(data) => {
-                        Self::store_burgerservicenummer(&mut values, data)?;
-                        let data = Self::finish_state(
+                        AanleverenVerwijderingExamenresultaatVoRequestContent53TypeDeserializer::store_burgerservicenummer(
+                            &mut values,
+                            data,
+                        )?;
+                        let data = AanleverenVerwijderingExamenresultaatVoRequestContent53TypeDeserializer::finish_state(
                             helper,
                             S::Burgerservicenummer(values, None, None),
                         )?;
@@ -9734,13 +9897,19 @@ pub mod exr {
                 }
                 if let Some(deserializer) = fallback {
                     let data = deserializer.finish(helper)?;
-                    Self::store_onderwijsnummer(&mut values, data)?;
+                    AanleverenVerwijderingExamenresultaatVoRequestContent53TypeDeserializer::store_onderwijsnummer(
+                        &mut values,
+                        data,
+                    )?;
                 }
                 match artifact {
                     DeserializerArtifact::None => unreachable!(),
                     DeserializerArtifact::Data(data) => {
-                        Self::store_onderwijsnummer(&mut values, data)?;
-                        let data = Self::finish_state(
+                        AanleverenVerwijderingExamenresultaatVoRequestContent53TypeDeserializer::store_onderwijsnummer(
+                            &mut values,
+                            data,
+                        )?;
+                        let data = AanleverenVerwijderingExamenresultaatVoRequestContent53TypeDeserializer::finish_state(
                             helper,
                             S::Onderwijsnummer(values, None, None),
                         )?;
@@ -9763,7 +9932,10 @@ pub mod exr {
         > Deserializer<
             'de,
             super::AanleverenVerwijderingExamenresultaatVoRequestContent53Type,
-        > for AanleverenVerwijderingExamenresultaatVoRequestContent53TypeDeserializer {
+        >
+        for Box<
+            AanleverenVerwijderingExamenresultaatVoRequestContent53TypeDeserializer,
+        > {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
@@ -9771,11 +9943,11 @@ pub mod exr {
                 'de,
                 super::AanleverenVerwijderingExamenresultaatVoRequestContent53Type,
             > {
-                let deserializer = Self {
+                let deserializer = Box::new(AanleverenVerwijderingExamenresultaatVoRequestContent53TypeDeserializer {
                     state__: Box::new(
                         AanleverenVerwijderingExamenresultaatVoRequestContent53TypeDeserializerState::Init__,
                     ),
-                };
+                });
                 let mut output = deserializer.next(helper, event)?;
                 output.artifact = match output.artifact {
                     DeserializerArtifact::Deserializer(
@@ -9838,7 +10010,10 @@ pub mod exr {
                         (state, event @ Event::End(_)) => {
                             return Ok(DeserializerOutput {
                                 artifact: DeserializerArtifact::Data(
-                                    Self::finish_state(helper, state)?,
+                                    AanleverenVerwijderingExamenresultaatVoRequestContent53TypeDeserializer::finish_state(
+                                        helper,
+                                        state,
+                                    )?,
                                 ),
                                 event: DeserializerEvent::Continue(event),
                                 allow_any: false,
@@ -9925,7 +10100,10 @@ pub mod exr {
                 super::AanleverenVerwijderingExamenresultaatVoRequestContent53Type,
                 Error,
             > {
-                Self::finish_state(helper, *self.state__)
+                AanleverenVerwijderingExamenresultaatVoRequestContent53TypeDeserializer::finish_state(
+                    helper,
+                    *self.state__,
+                )
             }
         }
         #[derive(Debug)]
@@ -9982,22 +10160,24 @@ pub mod exr {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    identificatiecode_bedrijfsdocument: None,
-                    verzendende_instantie: None,
-                    ontvangende_instantie: None,
-                    datum_tijd_bedrijfsdocument: None,
-                    ontvangst_bevestiging: None,
-                    terugkoppeling: None,
-                    state__: Box::new(
-                        AanleverenVerwijderingExamenresultaatVoResponseTypeDeserializerState::Init__,
-                    ),
-                })
+                Ok(
+                    Box::new(Self {
+                        identificatiecode_bedrijfsdocument: None,
+                        verzendende_instantie: None,
+                        ontvangende_instantie: None,
+                        datum_tijd_bedrijfsdocument: None,
+                        ontvangst_bevestiging: None,
+                        terugkoppeling: None,
+                        state__: Box::new(
+                            AanleverenVerwijderingExamenresultaatVoResponseTypeDeserializerState::Init__,
+                        ),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -10351,7 +10531,7 @@ pub mod exr {
         impl<
             'de,
         > Deserializer<'de, super::AanleverenVerwijderingExamenresultaatVoResponseType>
-        for AanleverenVerwijderingExamenresultaatVoResponseTypeDeserializer {
+        for Box<AanleverenVerwijderingExamenresultaatVoResponseTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
@@ -10359,7 +10539,11 @@ pub mod exr {
                 'de,
                 super::AanleverenVerwijderingExamenresultaatVoResponseType,
             > {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        AanleverenVerwijderingExamenresultaatVoResponseTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -12972,7 +13156,7 @@ pub mod fout {
         }
     }
     impl WithDeserializer for FoutType {
-        type Deserializer = quick_xml_deserialize::FoutTypeDeserializer;
+        type Deserializer = Box<quick_xml_deserialize::FoutTypeDeserializer>;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub struct CodeType(pub String);
@@ -13091,7 +13275,7 @@ pub mod fout {
         }
     }
     impl WithDeserializer for LocatieType {
-        type Deserializer = quick_xml_deserialize::LocatieTypeDeserializer;
+        type Deserializer = Box<quick_xml_deserialize::LocatieTypeDeserializer>;
     }
     pub mod quick_xml_deserialize {
         use core::mem::replace;
@@ -13124,18 +13308,20 @@ pub mod fout {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    code: None,
-                    plek: None,
-                    omschrijving: None,
-                    locatie: Vec::new(),
-                    state__: Box::new(FoutTypeDeserializerState::Init__),
-                })
+                Ok(
+                    Box::new(Self {
+                        code: None,
+                        plek: None,
+                        omschrijving: None,
+                        locatie: Vec::new(),
+                        state__: Box::new(FoutTypeDeserializerState::Init__),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -13327,12 +13513,16 @@ pub mod fout {
                 }
             }
         }
-        impl<'de> Deserializer<'de, super::FoutType> for FoutTypeDeserializer {
+        impl<'de> Deserializer<'de, super::FoutType> for Box<FoutTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::FoutType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        FoutTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -13566,18 +13756,20 @@ pub mod fout {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    regel: None,
-                    kolom: None,
-                    pad: None,
-                    melding: None,
-                    state__: Box::new(LocatieTypeDeserializerState::Init__),
-                })
+                Ok(
+                    Box::new(Self {
+                        regel: None,
+                        kolom: None,
+                        pad: None,
+                        melding: None,
+                        state__: Box::new(LocatieTypeDeserializerState::Init__),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -13785,12 +13977,17 @@ pub mod fout {
                 }
             }
         }
-        impl<'de> Deserializer<'de, super::LocatieType> for LocatieTypeDeserializer {
+        impl<'de> Deserializer<'de, super::LocatieType>
+        for Box<LocatieTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::LocatieType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        LocatieTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -15807,7 +16004,9 @@ pub mod idp {
         }
     }
     impl WithDeserializer for AanleverenIdentificerenPersoonVoRequestType {
-        type Deserializer = quick_xml_deserialize::AanleverenIdentificerenPersoonVoRequestTypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::AanleverenIdentificerenPersoonVoRequestTypeDeserializer,
+        >;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub enum AanleverenIdentificerenPersoonVoRequestContent39Type {
@@ -15834,7 +16033,9 @@ pub mod idp {
         }
     }
     impl WithDeserializer for AanleverenIdentificerenPersoonVoRequestContent39Type {
-        type Deserializer = quick_xml_deserialize::AanleverenIdentificerenPersoonVoRequestContent39TypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::AanleverenIdentificerenPersoonVoRequestContent39TypeDeserializer,
+        >;
     }
     pub type AanleverenIdentificerenPersoonVoResponse = AanleverenIdentificerenPersoonVoResponseType;
     #[derive(Clone, Debug, Eq, PartialEq)]
@@ -15866,7 +16067,9 @@ pub mod idp {
         }
     }
     impl WithDeserializer for AanleverenIdentificerenPersoonVoResponseType {
-        type Deserializer = quick_xml_deserialize::AanleverenIdentificerenPersoonVoResponseTypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::AanleverenIdentificerenPersoonVoResponseTypeDeserializer,
+        >;
     }
     pub mod quick_xml_deserialize {
         use core::mem::replace;
@@ -15941,24 +16144,26 @@ pub mod idp {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    identificatiecode_bedrijfsdocument: None,
-                    verzendende_instantie: None,
-                    ontvangende_instantie: None,
-                    datum_tijd_bedrijfsdocument: None,
-                    huidig_onderwijsnummer: None,
-                    geboorte_datum: None,
-                    geslacht: None,
-                    content_39: None,
-                    state__: Box::new(
-                        AanleverenIdentificerenPersoonVoRequestTypeDeserializerState::Init__,
-                    ),
-                })
+                Ok(
+                    Box::new(Self {
+                        identificatiecode_bedrijfsdocument: None,
+                        verzendende_instantie: None,
+                        ontvangende_instantie: None,
+                        datum_tijd_bedrijfsdocument: None,
+                        huidig_onderwijsnummer: None,
+                        geboorte_datum: None,
+                        geslacht: None,
+                        content_39: None,
+                        state__: Box::new(
+                            AanleverenIdentificerenPersoonVoRequestTypeDeserializerState::Init__,
+                        ),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -16414,7 +16619,7 @@ pub mod idp {
             }
         }
         impl<'de> Deserializer<'de, super::AanleverenIdentificerenPersoonVoRequestType>
-        for AanleverenIdentificerenPersoonVoRequestTypeDeserializer {
+        for Box<AanleverenIdentificerenPersoonVoRequestTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
@@ -16422,7 +16627,11 @@ pub mod idp {
                 'de,
                 super::AanleverenIdentificerenPersoonVoRequestType,
             > {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        AanleverenIdentificerenPersoonVoRequestTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -16919,7 +17128,10 @@ pub mod idp {
                     S::MetPgn(mut values, None, deserializer) => {
                         if let Some(deserializer) = deserializer {
                             let value = deserializer.finish(helper)?;
-                            Self::store_met_pgn(&mut values, value)?;
+                            AanleverenIdentificerenPersoonVoRequestContent39TypeDeserializer::store_met_pgn(
+                                &mut values,
+                                value,
+                            )?;
                         }
                         Ok(
                             super::AanleverenIdentificerenPersoonVoRequestContent39Type::MetPgn(
@@ -16930,7 +17142,10 @@ pub mod idp {
                     S::ZonderPgn(mut values, None, deserializer) => {
                         if let Some(deserializer) = deserializer {
                             let value = deserializer.finish(helper)?;
-                            Self::store_zonder_pgn(&mut values, value)?;
+                            AanleverenIdentificerenPersoonVoRequestContent39TypeDeserializer::store_zonder_pgn(
+                                &mut values,
+                                value,
+                            )?;
                         }
                         Ok(
                             super::AanleverenIdentificerenPersoonVoRequestContent39Type::ZonderPgn(
@@ -16980,13 +17195,19 @@ pub mod idp {
                 }
                 if let Some(deserializer) = fallback {
                     let data = deserializer.finish(helper)?;
-                    Self::store_met_pgn(&mut values, data)?;
+                    AanleverenIdentificerenPersoonVoRequestContent39TypeDeserializer::store_met_pgn(
+                        &mut values,
+                        data,
+                    )?;
                 }
                 match artifact {
                     DeserializerArtifact::None => unreachable!(),
                     DeserializerArtifact::Data(data) => {
-                        Self::store_met_pgn(&mut values, data)?;
-                        let data = Self::finish_state(
+                        AanleverenIdentificerenPersoonVoRequestContent39TypeDeserializer::store_met_pgn(
+                            &mut values,
+                            data,
+                        )?;
+                        let data = AanleverenIdentificerenPersoonVoRequestContent39TypeDeserializer::finish_state(
                             helper,
                             S::MetPgn(values, None, None),
                         )?;
@@ -17015,13 +17236,19 @@ pub mod idp {
                 }
                 if let Some(deserializer) = fallback {
                     let data = deserializer.finish(helper)?;
-                    Self::store_zonder_pgn(&mut values, data)?;
+                    AanleverenIdentificerenPersoonVoRequestContent39TypeDeserializer::store_zonder_pgn(
+                        &mut values,
+                        data,
+                    )?;
                 }
                 match artifact {
                     DeserializerArtifact::None => unreachable!(),
                     DeserializerArtifact::Data(data) => {
-                        Self::store_zonder_pgn(&mut values, data)?;
-                        let data = Self::finish_state(
+                        AanleverenIdentificerenPersoonVoRequestContent39TypeDeserializer::store_zonder_pgn(
+                            &mut values,
+                            data,
+                        )?;
+                        let data = AanleverenIdentificerenPersoonVoRequestContent39TypeDeserializer::finish_state(
                             helper,
                             S::ZonderPgn(values, None, None),
                         )?;
@@ -17038,7 +17265,7 @@ pub mod idp {
         impl<
             'de,
         > Deserializer<'de, super::AanleverenIdentificerenPersoonVoRequestContent39Type>
-        for AanleverenIdentificerenPersoonVoRequestContent39TypeDeserializer {
+        for Box<AanleverenIdentificerenPersoonVoRequestContent39TypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
@@ -17046,11 +17273,11 @@ pub mod idp {
                 'de,
                 super::AanleverenIdentificerenPersoonVoRequestContent39Type,
             > {
-                let deserializer = Self {
+                let deserializer = Box::new(AanleverenIdentificerenPersoonVoRequestContent39TypeDeserializer {
                     state__: Box::new(
                         AanleverenIdentificerenPersoonVoRequestContent39TypeDeserializerState::Init__,
                     ),
-                };
+                });
                 let mut output = deserializer.next(helper, event)?;
                 output.artifact = match output.artifact {
                     DeserializerArtifact::Deserializer(
@@ -17101,7 +17328,10 @@ pub mod idp {
                         (state, event @ Event::End(_)) => {
                             return Ok(DeserializerOutput {
                                 artifact: DeserializerArtifact::Data(
-                                    Self::finish_state(helper, state)?,
+                                    AanleverenIdentificerenPersoonVoRequestContent39TypeDeserializer::finish_state(
+                                        helper,
+                                        state,
+                                    )?,
                                 ),
                                 event: DeserializerEvent::Continue(event),
                                 allow_any: false,
@@ -17182,7 +17412,10 @@ pub mod idp {
                 super::AanleverenIdentificerenPersoonVoRequestContent39Type,
                 Error,
             > {
-                Self::finish_state(helper, *self.state__)
+                AanleverenIdentificerenPersoonVoRequestContent39TypeDeserializer::finish_state(
+                    helper,
+                    *self.state__,
+                )
             }
         }
         #[derive(Debug)]
@@ -17237,22 +17470,24 @@ pub mod idp {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    identificatiecode_bedrijfsdocument: None,
-                    verzendende_instantie: None,
-                    ontvangende_instantie: None,
-                    datum_tijd_bedrijfsdocument: None,
-                    ontvangst_bevestiging: None,
-                    terugkoppeling: None,
-                    state__: Box::new(
-                        AanleverenIdentificerenPersoonVoResponseTypeDeserializerState::Init__,
-                    ),
-                })
+                Ok(
+                    Box::new(Self {
+                        identificatiecode_bedrijfsdocument: None,
+                        verzendende_instantie: None,
+                        ontvangende_instantie: None,
+                        datum_tijd_bedrijfsdocument: None,
+                        ontvangst_bevestiging: None,
+                        terugkoppeling: None,
+                        state__: Box::new(
+                            AanleverenIdentificerenPersoonVoResponseTypeDeserializerState::Init__,
+                        ),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -17604,7 +17839,7 @@ pub mod idp {
             }
         }
         impl<'de> Deserializer<'de, super::AanleverenIdentificerenPersoonVoResponseType>
-        for AanleverenIdentificerenPersoonVoResponseTypeDeserializer {
+        for Box<AanleverenIdentificerenPersoonVoResponseTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
@@ -17612,7 +17847,11 @@ pub mod idp {
                 'de,
                 super::AanleverenIdentificerenPersoonVoResponseType,
             > {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        AanleverenIdentificerenPersoonVoResponseTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -18561,7 +18800,7 @@ pub mod inf {
         }
     }
     impl WithDeserializer for MetPgnType {
-        type Deserializer = quick_xml_deserialize::MetPgnTypeDeserializer;
+        type Deserializer = Box<quick_xml_deserialize::MetPgnTypeDeserializer>;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub struct ZonderPgnType {
@@ -18588,7 +18827,7 @@ pub mod inf {
         }
     }
     impl WithDeserializer for ZonderPgnType {
-        type Deserializer = quick_xml_deserialize::ZonderPgnTypeDeserializer;
+        type Deserializer = Box<quick_xml_deserialize::ZonderPgnTypeDeserializer>;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub enum ZonderPgnContent34Type {
@@ -18613,7 +18852,9 @@ pub mod inf {
         }
     }
     impl WithDeserializer for ZonderPgnContent34Type {
-        type Deserializer = quick_xml_deserialize::ZonderPgnContent34TypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::ZonderPgnContent34TypeDeserializer,
+        >;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub struct BinnenlandsAdresType {
@@ -18642,7 +18883,7 @@ pub mod inf {
         }
     }
     impl WithDeserializer for BinnenlandsAdresType {
-        type Deserializer = quick_xml_deserialize::BinnenlandsAdresTypeDeserializer;
+        type Deserializer = Box<quick_xml_deserialize::BinnenlandsAdresTypeDeserializer>;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub struct BuitenlandsAdresType {
@@ -18669,7 +18910,7 @@ pub mod inf {
         }
     }
     impl WithDeserializer for BuitenlandsAdresType {
-        type Deserializer = quick_xml_deserialize::BuitenlandsAdresTypeDeserializer;
+        type Deserializer = Box<quick_xml_deserialize::BuitenlandsAdresTypeDeserializer>;
     }
     pub mod quick_xml_deserialize {
         use core::mem::replace;
@@ -18752,14 +18993,16 @@ pub mod inf {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    state__: Box::new(MetPgnTypeDeserializerState::Init__),
-                })
+                Ok(
+                    Box::new(Self {
+                        state__: Box::new(MetPgnTypeDeserializerState::Init__),
+                    }),
+                )
             }
             fn finish_state(
                 helper: &mut DeserializeHelper,
@@ -18771,7 +19014,10 @@ pub mod inf {
                     S::Burgerservicenummer(mut values, None, deserializer) => {
                         if let Some(deserializer) = deserializer {
                             let value = deserializer.finish(helper)?;
-                            Self::store_burgerservicenummer(&mut values, value)?;
+                            MetPgnTypeDeserializer::store_burgerservicenummer(
+                                &mut values,
+                                value,
+                            )?;
                         }
                         Ok(
                             super::MetPgnType::Burgerservicenummer(
@@ -18782,7 +19028,10 @@ pub mod inf {
                     S::Onderwijsnummer(mut values, None, deserializer) => {
                         if let Some(deserializer) = deserializer {
                             let value = deserializer.finish(helper)?;
-                            Self::store_onderwijsnummer(&mut values, value)?;
+                            MetPgnTypeDeserializer::store_onderwijsnummer(
+                                &mut values,
+                                value,
+                            )?;
                         }
                         Ok(
                             super::MetPgnType::Onderwijsnummer(
@@ -18841,12 +19090,18 @@ pub mod inf {
                 }
                 if let Some(deserializer) = fallback {
                     let data = deserializer.finish(helper)?;
-                    Self::store_burgerservicenummer(&mut values, data)?;
+                    MetPgnTypeDeserializer::store_burgerservicenummer(
+                        &mut values,
+                        data,
+                    )?;
                 }
                 match artifact {
                     DeserializerArtifact::None => unreachable!(),
                     DeserializerArtifact::Data(data) => {
-                        Self::store_burgerservicenummer(&mut values, data)?;
+                        MetPgnTypeDeserializer::store_burgerservicenummer(
+                            &mut values,
+                            data,
+                        )?;
                         *self.state__ = S::Burgerservicenummer(values, None, None);
                         Ok(ElementHandlerOutput::from_event(event, allow_any))
                     }
@@ -18876,12 +19131,15 @@ pub mod inf {
                 }
                 if let Some(deserializer) = fallback {
                     let data = deserializer.finish(helper)?;
-                    Self::store_onderwijsnummer(&mut values, data)?;
+                    MetPgnTypeDeserializer::store_onderwijsnummer(&mut values, data)?;
                 }
                 match artifact {
                     DeserializerArtifact::None => unreachable!(),
                     DeserializerArtifact::Data(data) => {
-                        Self::store_onderwijsnummer(&mut values, data)?;
+                        MetPgnTypeDeserializer::store_onderwijsnummer(
+                            &mut values,
+                            data,
+                        )?;
                         *self.state__ = S::Onderwijsnummer(values, None, None);
                         Ok(ElementHandlerOutput::from_event(event, allow_any))
                     }
@@ -18896,12 +19154,16 @@ pub mod inf {
                 }
             }
         }
-        impl<'de> Deserializer<'de, super::MetPgnType> for MetPgnTypeDeserializer {
+        impl<'de> Deserializer<'de, super::MetPgnType> for Box<MetPgnTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::MetPgnType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        MetPgnTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -18950,7 +19212,7 @@ pub mod inf {
                         (state, Event::End(_)) => {
                             return Ok(DeserializerOutput {
                                 artifact: DeserializerArtifact::Data(
-                                    Self::finish_state(helper, state)?,
+                                    MetPgnTypeDeserializer::finish_state(helper, state)?,
                                 ),
                                 event: DeserializerEvent::None,
                                 allow_any: false,
@@ -19034,7 +19296,7 @@ pub mod inf {
                 self,
                 helper: &mut DeserializeHelper,
             ) -> Result<super::MetPgnType, Error> {
-                Self::finish_state(helper, *self.state__)
+                MetPgnTypeDeserializer::finish_state(helper, *self.state__)
             }
         }
         #[derive(Debug)]
@@ -19073,18 +19335,20 @@ pub mod inf {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    achternaam: None,
-                    voorvoegsels: None,
-                    voornamen: None,
-                    content_34: None,
-                    state__: Box::new(ZonderPgnTypeDeserializerState::Init__),
-                })
+                Ok(
+                    Box::new(Self {
+                        achternaam: None,
+                        voorvoegsels: None,
+                        voornamen: None,
+                        content_34: None,
+                        state__: Box::new(ZonderPgnTypeDeserializerState::Init__),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -19290,12 +19554,17 @@ pub mod inf {
                 }
             }
         }
-        impl<'de> Deserializer<'de, super::ZonderPgnType> for ZonderPgnTypeDeserializer {
+        impl<'de> Deserializer<'de, super::ZonderPgnType>
+        for Box<ZonderPgnTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::ZonderPgnType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        ZonderPgnTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -19574,7 +19843,10 @@ pub mod inf {
                     S::BinnenlandsAdres(mut values, None, deserializer) => {
                         if let Some(deserializer) = deserializer {
                             let value = deserializer.finish(helper)?;
-                            Self::store_binnenlands_adres(&mut values, value)?;
+                            ZonderPgnContent34TypeDeserializer::store_binnenlands_adres(
+                                &mut values,
+                                value,
+                            )?;
                         }
                         Ok(
                             super::ZonderPgnContent34Type::BinnenlandsAdres(
@@ -19585,7 +19857,10 @@ pub mod inf {
                     S::BuitenlandsAdres(mut values, None, deserializer) => {
                         if let Some(deserializer) = deserializer {
                             let value = deserializer.finish(helper)?;
-                            Self::store_buitenlands_adres(&mut values, value)?;
+                            ZonderPgnContent34TypeDeserializer::store_buitenlands_adres(
+                                &mut values,
+                                value,
+                            )?;
                         }
                         Ok(
                             super::ZonderPgnContent34Type::BuitenlandsAdres(
@@ -19641,13 +19916,19 @@ pub mod inf {
                 }
                 if let Some(deserializer) = fallback {
                     let data = deserializer.finish(helper)?;
-                    Self::store_binnenlands_adres(&mut values, data)?;
+                    ZonderPgnContent34TypeDeserializer::store_binnenlands_adres(
+                        &mut values,
+                        data,
+                    )?;
                 }
                 match artifact {
                     DeserializerArtifact::None => unreachable!(),
                     DeserializerArtifact::Data(data) => {
-                        Self::store_binnenlands_adres(&mut values, data)?;
-                        let data = Self::finish_state(
+                        ZonderPgnContent34TypeDeserializer::store_binnenlands_adres(
+                            &mut values,
+                            data,
+                        )?;
+                        let data = ZonderPgnContent34TypeDeserializer::finish_state(
                             helper,
                             S::BinnenlandsAdres(values, None, None),
                         )?;
@@ -19680,13 +19961,19 @@ pub mod inf {
                 }
                 if let Some(deserializer) = fallback {
                     let data = deserializer.finish(helper)?;
-                    Self::store_buitenlands_adres(&mut values, data)?;
+                    ZonderPgnContent34TypeDeserializer::store_buitenlands_adres(
+                        &mut values,
+                        data,
+                    )?;
                 }
                 match artifact {
                     DeserializerArtifact::None => unreachable!(),
                     DeserializerArtifact::Data(data) => {
-                        Self::store_buitenlands_adres(&mut values, data)?;
-                        let data = Self::finish_state(
+                        ZonderPgnContent34TypeDeserializer::store_buitenlands_adres(
+                            &mut values,
+                            data,
+                        )?;
+                        let data = ZonderPgnContent34TypeDeserializer::finish_state(
                             helper,
                             S::BuitenlandsAdres(values, None, None),
                         )?;
@@ -19705,14 +19992,14 @@ pub mod inf {
             }
         }
         impl<'de> Deserializer<'de, super::ZonderPgnContent34Type>
-        for ZonderPgnContent34TypeDeserializer {
+        for Box<ZonderPgnContent34TypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::ZonderPgnContent34Type> {
-                let deserializer = Self {
+                let deserializer = Box::new(ZonderPgnContent34TypeDeserializer {
                     state__: Box::new(ZonderPgnContent34TypeDeserializerState::Init__),
-                };
+                });
                 let mut output = deserializer.next(helper, event)?;
                 output.artifact = match output.artifact {
                     DeserializerArtifact::Deserializer(
@@ -19766,7 +20053,10 @@ pub mod inf {
                         (state, event @ Event::End(_)) => {
                             return Ok(DeserializerOutput {
                                 artifact: DeserializerArtifact::Data(
-                                    Self::finish_state(helper, state)?,
+                                    ZonderPgnContent34TypeDeserializer::finish_state(
+                                        helper,
+                                        state,
+                                    )?,
                                 ),
                                 event: DeserializerEvent::Continue(event),
                                 allow_any: false,
@@ -19845,7 +20135,7 @@ pub mod inf {
                 self,
                 helper: &mut DeserializeHelper,
             ) -> Result<super::ZonderPgnContent34Type, Error> {
-                Self::finish_state(helper, *self.state__)
+                ZonderPgnContent34TypeDeserializer::finish_state(helper, *self.state__)
             }
         }
         #[derive(Debug)]
@@ -19898,20 +20188,22 @@ pub mod inf {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    straatnaam: None,
-                    huisnummer: None,
-                    huisletter: None,
-                    huisnummer_toevoeging: None,
-                    postcode: None,
-                    plaatsnaam: None,
-                    state__: Box::new(BinnenlandsAdresTypeDeserializerState::Init__),
-                })
+                Ok(
+                    Box::new(Self {
+                        straatnaam: None,
+                        huisnummer: None,
+                        huisletter: None,
+                        huisnummer_toevoeging: None,
+                        postcode: None,
+                        plaatsnaam: None,
+                        state__: Box::new(BinnenlandsAdresTypeDeserializerState::Init__),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -20204,12 +20496,16 @@ pub mod inf {
             }
         }
         impl<'de> Deserializer<'de, super::BinnenlandsAdresType>
-        for BinnenlandsAdresTypeDeserializer {
+        for Box<BinnenlandsAdresTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::BinnenlandsAdresType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        BinnenlandsAdresTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -20536,18 +20832,20 @@ pub mod inf {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    adresregel_buitenland_1: None,
-                    adresregel_buitenland_2: None,
-                    adresregel_buitenland_3: None,
-                    landcode: None,
-                    state__: Box::new(BuitenlandsAdresTypeDeserializerState::Init__),
-                })
+                Ok(
+                    Box::new(Self {
+                        adresregel_buitenland_1: None,
+                        adresregel_buitenland_2: None,
+                        adresregel_buitenland_3: None,
+                        landcode: None,
+                        state__: Box::new(BuitenlandsAdresTypeDeserializerState::Init__),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -20768,12 +21066,16 @@ pub mod inf {
             }
         }
         impl<'de> Deserializer<'de, super::BuitenlandsAdresType>
-        for BuitenlandsAdresTypeDeserializer {
+        for Box<BuitenlandsAdresTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::BuitenlandsAdresType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        BuitenlandsAdresTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -21737,7 +22039,9 @@ pub mod ins {
         }
     }
     impl WithDeserializer for AanleverenInschrijvingVoRequestType {
-        type Deserializer = quick_xml_deserialize::AanleverenInschrijvingVoRequestTypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::AanleverenInschrijvingVoRequestTypeDeserializer,
+        >;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub struct InschrijvingPeriodeVoType {
@@ -21772,7 +22076,9 @@ pub mod ins {
         }
     }
     impl WithDeserializer for InschrijvingPeriodeVoType {
-        type Deserializer = quick_xml_deserialize::InschrijvingPeriodeVoTypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::InschrijvingPeriodeVoTypeDeserializer,
+        >;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub struct OntwikkelingsperspectiefType {
@@ -21799,7 +22105,9 @@ pub mod ins {
         }
     }
     impl WithDeserializer for OntwikkelingsperspectiefType {
-        type Deserializer = quick_xml_deserialize::OntwikkelingsperspectiefTypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::OntwikkelingsperspectiefTypeDeserializer,
+        >;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub struct VerblijfAndereInstellingType {
@@ -21829,7 +22137,9 @@ pub mod ins {
         }
     }
     impl WithDeserializer for VerblijfAndereInstellingType {
-        type Deserializer = quick_xml_deserialize::VerblijfAndereInstellingTypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::VerblijfAndereInstellingTypeDeserializer,
+        >;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub struct ExperimentType {
@@ -21853,7 +22163,7 @@ pub mod ins {
         }
     }
     impl WithDeserializer for ExperimentType {
-        type Deserializer = quick_xml_deserialize::ExperimentTypeDeserializer;
+        type Deserializer = Box<quick_xml_deserialize::ExperimentTypeDeserializer>;
     }
     pub type AanleverenInschrijvingVoResponse = AanleverenInschrijvingVoResponseType;
     #[derive(Clone, Debug, Eq, PartialEq)]
@@ -21885,7 +22195,9 @@ pub mod ins {
         }
     }
     impl WithDeserializer for AanleverenInschrijvingVoResponseType {
-        type Deserializer = quick_xml_deserialize::AanleverenInschrijvingVoResponseTypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::AanleverenInschrijvingVoResponseTypeDeserializer,
+        >;
     }
     pub type AanleverenVerwijderingInschrijvingVoRequest = AanleverenVerwijderingInschrijvingVoRequestType;
     #[derive(Clone, Debug, Eq, PartialEq)]
@@ -21918,7 +22230,9 @@ pub mod ins {
         }
     }
     impl WithDeserializer for AanleverenVerwijderingInschrijvingVoRequestType {
-        type Deserializer = quick_xml_deserialize::AanleverenVerwijderingInschrijvingVoRequestTypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::AanleverenVerwijderingInschrijvingVoRequestTypeDeserializer,
+        >;
     }
     pub type AanleverenVerwijderingInschrijvingVoResponse = AanleverenVerwijderingInschrijvingVoResponseType;
     #[derive(Clone, Debug, Eq, PartialEq)]
@@ -21950,7 +22264,9 @@ pub mod ins {
         }
     }
     impl WithDeserializer for AanleverenVerwijderingInschrijvingVoResponseType {
-        type Deserializer = quick_xml_deserialize::AanleverenVerwijderingInschrijvingVoResponseTypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::AanleverenVerwijderingInschrijvingVoResponseTypeDeserializer,
+        >;
     }
     pub mod quick_xml_deserialize {
         use core::mem::replace;
@@ -22041,28 +22357,30 @@ pub mod ins {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    identificatiecode_bedrijfsdocument: None,
-                    verzendende_instantie: None,
-                    ontvangende_instantie: None,
-                    datum_tijd_bedrijfsdocument: None,
-                    content_4: None,
-                    brin: None,
-                    inschrijvingvolgnummer: None,
-                    datum_inschrijving: None,
-                    datum_uitschrijving: None,
-                    inschrijving_periode_vo: Vec::new(),
-                    ontwikkelingsperspectief: Vec::new(),
-                    verblijf_andere_instelling: Vec::new(),
-                    state__: Box::new(
-                        AanleverenInschrijvingVoRequestTypeDeserializerState::Init__,
-                    ),
-                })
+                Ok(
+                    Box::new(Self {
+                        identificatiecode_bedrijfsdocument: None,
+                        verzendende_instantie: None,
+                        ontvangende_instantie: None,
+                        datum_tijd_bedrijfsdocument: None,
+                        content_4: None,
+                        brin: None,
+                        inschrijvingvolgnummer: None,
+                        datum_inschrijving: None,
+                        datum_uitschrijving: None,
+                        inschrijving_periode_vo: Vec::new(),
+                        ontwikkelingsperspectief: Vec::new(),
+                        verblijf_andere_instelling: Vec::new(),
+                        state__: Box::new(
+                            AanleverenInschrijvingVoRequestTypeDeserializerState::Init__,
+                        ),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -22744,12 +23062,16 @@ pub mod ins {
             }
         }
         impl<'de> Deserializer<'de, super::AanleverenInschrijvingVoRequestType>
-        for AanleverenInschrijvingVoRequestTypeDeserializer {
+        for Box<AanleverenInschrijvingVoRequestTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::AanleverenInschrijvingVoRequestType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        AanleverenInschrijvingVoRequestTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -23419,24 +23741,28 @@ pub mod ins {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    datum_begin: None,
-                    onderwijsaanbieder: None,
-                    onderwijslocatie: None,
-                    opleidingcode: None,
-                    aanvullende_opleiding: Vec::new(),
-                    vestiging: None,
-                    leerjaar: None,
-                    indicatie_bekostigbaar: None,
-                    experiment: Vec::new(),
-                    indicatie_nieuwkomersbekostiging: None,
-                    state__: Box::new(InschrijvingPeriodeVoTypeDeserializerState::Init__),
-                })
+                Ok(
+                    Box::new(Self {
+                        datum_begin: None,
+                        onderwijsaanbieder: None,
+                        onderwijslocatie: None,
+                        opleidingcode: None,
+                        aanvullende_opleiding: Vec::new(),
+                        vestiging: None,
+                        leerjaar: None,
+                        indicatie_bekostigbaar: None,
+                        experiment: Vec::new(),
+                        indicatie_nieuwkomersbekostiging: None,
+                        state__: Box::new(
+                            InschrijvingPeriodeVoTypeDeserializerState::Init__,
+                        ),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -23947,12 +24273,16 @@ pub mod ins {
             }
         }
         impl<'de> Deserializer<'de, super::InschrijvingPeriodeVoType>
-        for InschrijvingPeriodeVoTypeDeserializer {
+        for Box<InschrijvingPeriodeVoTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::InschrijvingPeriodeVoType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        InschrijvingPeriodeVoTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -24440,18 +24770,20 @@ pub mod ins {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    datum_begin: None,
-                    datum_eind: None,
-                    state__: Box::new(
-                        OntwikkelingsperspectiefTypeDeserializerState::Init__,
-                    ),
-                })
+                Ok(
+                    Box::new(Self {
+                        datum_begin: None,
+                        datum_eind: None,
+                        state__: Box::new(
+                            OntwikkelingsperspectiefTypeDeserializerState::Init__,
+                        ),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -24562,12 +24894,16 @@ pub mod ins {
             }
         }
         impl<'de> Deserializer<'de, super::OntwikkelingsperspectiefType>
-        for OntwikkelingsperspectiefTypeDeserializer {
+        for Box<OntwikkelingsperspectiefTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::OntwikkelingsperspectiefType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        OntwikkelingsperspectiefTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -24742,21 +25078,23 @@ pub mod ins {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    datum_begin: None,
-                    datum_eind: None,
-                    brin: None,
-                    vestiging: None,
-                    verblijfsoort: None,
-                    state__: Box::new(
-                        VerblijfAndereInstellingTypeDeserializerState::Init__,
-                    ),
-                })
+                Ok(
+                    Box::new(Self {
+                        datum_begin: None,
+                        datum_eind: None,
+                        brin: None,
+                        vestiging: None,
+                        verblijfsoort: None,
+                        state__: Box::new(
+                            VerblijfAndereInstellingTypeDeserializerState::Init__,
+                        ),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -25011,12 +25349,16 @@ pub mod ins {
             }
         }
         impl<'de> Deserializer<'de, super::VerblijfAndereInstellingType>
-        for VerblijfAndereInstellingTypeDeserializer {
+        for Box<VerblijfAndereInstellingTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::VerblijfAndereInstellingType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        VerblijfAndereInstellingTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -25277,15 +25619,17 @@ pub mod ins {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    naam: None,
-                    state__: Box::new(ExperimentTypeDeserializerState::Init__),
-                })
+                Ok(
+                    Box::new(Self {
+                        naam: None,
+                        state__: Box::new(ExperimentTypeDeserializerState::Init__),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -25348,12 +25692,16 @@ pub mod ins {
             }
         }
         impl<'de> Deserializer<'de, super::ExperimentType>
-        for ExperimentTypeDeserializer {
+        for Box<ExperimentTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::ExperimentType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        ExperimentTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -25501,22 +25849,24 @@ pub mod ins {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    identificatiecode_bedrijfsdocument: None,
-                    verzendende_instantie: None,
-                    ontvangende_instantie: None,
-                    datum_tijd_bedrijfsdocument: None,
-                    ontvangst_bevestiging: None,
-                    terugkoppeling: None,
-                    state__: Box::new(
-                        AanleverenInschrijvingVoResponseTypeDeserializerState::Init__,
-                    ),
-                })
+                Ok(
+                    Box::new(Self {
+                        identificatiecode_bedrijfsdocument: None,
+                        verzendende_instantie: None,
+                        ontvangende_instantie: None,
+                        datum_tijd_bedrijfsdocument: None,
+                        ontvangst_bevestiging: None,
+                        terugkoppeling: None,
+                        state__: Box::new(
+                            AanleverenInschrijvingVoResponseTypeDeserializerState::Init__,
+                        ),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -25868,12 +26218,16 @@ pub mod ins {
             }
         }
         impl<'de> Deserializer<'de, super::AanleverenInschrijvingVoResponseType>
-        for AanleverenInschrijvingVoResponseTypeDeserializer {
+        for Box<AanleverenInschrijvingVoResponseTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::AanleverenInschrijvingVoResponseType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        AanleverenInschrijvingVoResponseTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -26287,23 +26641,25 @@ pub mod ins {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    identificatiecode_bedrijfsdocument: None,
-                    verzendende_instantie: None,
-                    ontvangende_instantie: None,
-                    datum_tijd_bedrijfsdocument: None,
-                    content_11: None,
-                    brin: None,
-                    inschrijvingvolgnummer: None,
-                    state__: Box::new(
-                        AanleverenVerwijderingInschrijvingVoRequestTypeDeserializerState::Init__,
-                    ),
-                })
+                Ok(
+                    Box::new(Self {
+                        identificatiecode_bedrijfsdocument: None,
+                        verzendende_instantie: None,
+                        ontvangende_instantie: None,
+                        datum_tijd_bedrijfsdocument: None,
+                        content_11: None,
+                        brin: None,
+                        inschrijvingvolgnummer: None,
+                        state__: Box::new(
+                            AanleverenVerwijderingInschrijvingVoRequestTypeDeserializerState::Init__,
+                        ),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -26713,7 +27069,7 @@ pub mod ins {
         impl<
             'de,
         > Deserializer<'de, super::AanleverenVerwijderingInschrijvingVoRequestType>
-        for AanleverenVerwijderingInschrijvingVoRequestTypeDeserializer {
+        for Box<AanleverenVerwijderingInschrijvingVoRequestTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
@@ -26721,7 +27077,11 @@ pub mod ins {
                 'de,
                 super::AanleverenVerwijderingInschrijvingVoRequestType,
             > {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        AanleverenVerwijderingInschrijvingVoRequestTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -27160,22 +27520,24 @@ pub mod ins {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    identificatiecode_bedrijfsdocument: None,
-                    verzendende_instantie: None,
-                    ontvangende_instantie: None,
-                    datum_tijd_bedrijfsdocument: None,
-                    ontvangst_bevestiging: None,
-                    terugkoppeling: None,
-                    state__: Box::new(
-                        AanleverenVerwijderingInschrijvingVoResponseTypeDeserializerState::Init__,
-                    ),
-                })
+                Ok(
+                    Box::new(Self {
+                        identificatiecode_bedrijfsdocument: None,
+                        verzendende_instantie: None,
+                        ontvangende_instantie: None,
+                        datum_tijd_bedrijfsdocument: None,
+                        ontvangst_bevestiging: None,
+                        terugkoppeling: None,
+                        state__: Box::new(
+                            AanleverenVerwijderingInschrijvingVoResponseTypeDeserializerState::Init__,
+                        ),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -27529,7 +27891,7 @@ pub mod ins {
         impl<
             'de,
         > Deserializer<'de, super::AanleverenVerwijderingInschrijvingVoResponseType>
-        for AanleverenVerwijderingInschrijvingVoResponseTypeDeserializer {
+        for Box<AanleverenVerwijderingInschrijvingVoResponseTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
@@ -27537,7 +27899,11 @@ pub mod ins {
                 'de,
                 super::AanleverenVerwijderingInschrijvingVoResponseType,
             > {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        AanleverenVerwijderingInschrijvingVoResponseTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -29559,7 +29925,9 @@ pub mod obv {
         }
     }
     impl WithDeserializer for OphalenBerichtenVoRequestType {
-        type Deserializer = quick_xml_deserialize::OphalenBerichtenVoRequestTypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::OphalenBerichtenVoRequestTypeDeserializer,
+        >;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub struct MaximumAantalType(pub usize);
@@ -29646,7 +30014,9 @@ pub mod obv {
         }
     }
     impl WithDeserializer for OphalenBerichtenVoResponseType {
-        type Deserializer = quick_xml_deserialize::OphalenBerichtenVoResponseTypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::OphalenBerichtenVoResponseTypeDeserializer,
+        >;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub struct BerichtType {
@@ -29671,7 +30041,7 @@ pub mod obv {
         }
     }
     impl WithDeserializer for BerichtType {
-        type Deserializer = quick_xml_deserialize::BerichtTypeDeserializer;
+        type Deserializer = Box<quick_xml_deserialize::BerichtTypeDeserializer>;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub enum BerichtContent63Type {
@@ -29703,7 +30073,7 @@ pub mod obv {
         }
     }
     impl WithDeserializer for BerichtContent63Type {
-        type Deserializer = quick_xml_deserialize::BerichtContent63TypeDeserializer;
+        type Deserializer = Box<quick_xml_deserialize::BerichtContent63TypeDeserializer>;
     }
     pub type VerstrekkenDigitaalInUitschrijfbewijsVoRequest = VerstrekkenDigitaalInUitschrijfbewijsVoRequestType;
     pub type VerstrekkenBekostigingVoRequest = VerstrekkenBekostigingVoRequestType;
@@ -29742,7 +30112,9 @@ pub mod obv {
         }
     }
     impl WithDeserializer for VerstrekkenDigitaalInUitschrijfbewijsVoRequestType {
-        type Deserializer = quick_xml_deserialize::VerstrekkenDigitaalInUitschrijfbewijsVoRequestTypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::VerstrekkenDigitaalInUitschrijfbewijsVoRequestTypeDeserializer,
+        >;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub struct VerstrekkenBekostigingVoRequestType {
@@ -29778,7 +30150,9 @@ pub mod obv {
         }
     }
     impl WithDeserializer for VerstrekkenBekostigingVoRequestType {
-        type Deserializer = quick_xml_deserialize::VerstrekkenBekostigingVoRequestTypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::VerstrekkenBekostigingVoRequestTypeDeserializer,
+        >;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub struct TerugkoppelingInschrijvingVoRequestType {
@@ -29808,7 +30182,9 @@ pub mod obv {
         }
     }
     impl WithDeserializer for TerugkoppelingInschrijvingVoRequestType {
-        type Deserializer = quick_xml_deserialize::TerugkoppelingInschrijvingVoRequestTypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::TerugkoppelingInschrijvingVoRequestTypeDeserializer,
+        >;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub struct TerugkoppelingExamenresultaatVoRequestType {
@@ -29838,7 +30214,9 @@ pub mod obv {
         }
     }
     impl WithDeserializer for TerugkoppelingExamenresultaatVoRequestType {
-        type Deserializer = quick_xml_deserialize::TerugkoppelingExamenresultaatVoRequestTypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::TerugkoppelingExamenresultaatVoRequestTypeDeserializer,
+        >;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub struct TerugkoppelingIdentificerenPersoonVoRequestType {
@@ -29868,7 +30246,9 @@ pub mod obv {
         }
     }
     impl WithDeserializer for TerugkoppelingIdentificerenPersoonVoRequestType {
-        type Deserializer = quick_xml_deserialize::TerugkoppelingIdentificerenPersoonVoRequestTypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::TerugkoppelingIdentificerenPersoonVoRequestTypeDeserializer,
+        >;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub enum VerstrekkenDigitaalInUitschrijfbewijsVoRequestContent70Type {
@@ -29896,7 +30276,9 @@ pub mod obv {
     }
     impl WithDeserializer
     for VerstrekkenDigitaalInUitschrijfbewijsVoRequestContent70Type {
-        type Deserializer = quick_xml_deserialize::VerstrekkenDigitaalInUitschrijfbewijsVoRequestContent70TypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::VerstrekkenDigitaalInUitschrijfbewijsVoRequestContent70TypeDeserializer,
+        >;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub enum SoortBewijsType {
@@ -29959,7 +30341,9 @@ pub mod obv {
         }
     }
     impl WithDeserializer for BewijsInschrijvingType {
-        type Deserializer = quick_xml_deserialize::BewijsInschrijvingTypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::BewijsInschrijvingTypeDeserializer,
+        >;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub enum VerstrekkenBekostigingVoRequestContent75Type {
@@ -29986,7 +30370,9 @@ pub mod obv {
         }
     }
     impl WithDeserializer for VerstrekkenBekostigingVoRequestContent75Type {
-        type Deserializer = quick_xml_deserialize::VerstrekkenBekostigingVoRequestContent75TypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::VerstrekkenBekostigingVoRequestContent75TypeDeserializer,
+        >;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub struct BekostigingssignaalType {
@@ -30011,7 +30397,9 @@ pub mod obv {
         }
     }
     impl WithDeserializer for BekostigingssignaalType {
-        type Deserializer = quick_xml_deserialize::BekostigingssignaalTypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::BekostigingssignaalTypeDeserializer,
+        >;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub enum BewijsInschrijvingContent72Type {
@@ -30038,7 +30426,9 @@ pub mod obv {
         }
     }
     impl WithDeserializer for BewijsInschrijvingContent72Type {
-        type Deserializer = quick_xml_deserialize::BewijsInschrijvingContent72TypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::BewijsInschrijvingContent72TypeDeserializer,
+        >;
     }
     pub type BevestigenBerichtenVoRequest = BevestigenBerichtenVoRequestType;
     #[derive(Clone, Debug, Eq, PartialEq)]
@@ -30069,7 +30459,9 @@ pub mod obv {
         }
     }
     impl WithDeserializer for BevestigenBerichtenVoRequestType {
-        type Deserializer = quick_xml_deserialize::BevestigenBerichtenVoRequestTypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::BevestigenBerichtenVoRequestTypeDeserializer,
+        >;
     }
     pub type BevestigenBerichtenVoResponse = BevestigenBerichtenVoResponseType;
     #[derive(Clone, Debug, Eq, PartialEq)]
@@ -30101,7 +30493,9 @@ pub mod obv {
         }
     }
     impl WithDeserializer for BevestigenBerichtenVoResponseType {
-        type Deserializer = quick_xml_deserialize::BevestigenBerichtenVoResponseTypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::BevestigenBerichtenVoResponseTypeDeserializer,
+        >;
     }
     pub type VerstrekkenDigitaalInUitschrijfbewijsVoResponse = VerstrekkenDigitaalInUitschrijfbewijsVoResponseType;
     #[derive(Clone, Debug, Eq, PartialEq)]
@@ -30133,7 +30527,9 @@ pub mod obv {
         }
     }
     impl WithDeserializer for VerstrekkenDigitaalInUitschrijfbewijsVoResponseType {
-        type Deserializer = quick_xml_deserialize::VerstrekkenDigitaalInUitschrijfbewijsVoResponseTypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::VerstrekkenDigitaalInUitschrijfbewijsVoResponseTypeDeserializer,
+        >;
     }
     pub type VerstrekkenBekostigingVoResponse = VerstrekkenBekostigingVoResponseType;
     #[derive(Clone, Debug, Eq, PartialEq)]
@@ -30164,7 +30560,9 @@ pub mod obv {
         }
     }
     impl WithDeserializer for VerstrekkenBekostigingVoResponseType {
-        type Deserializer = quick_xml_deserialize::VerstrekkenBekostigingVoResponseTypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::VerstrekkenBekostigingVoResponseTypeDeserializer,
+        >;
     }
     pub type TerugkoppelingInschrijvingVoResponse = TerugkoppelingInschrijvingVoResponseType;
     #[derive(Clone, Debug, Eq, PartialEq)]
@@ -30195,7 +30593,9 @@ pub mod obv {
         }
     }
     impl WithDeserializer for TerugkoppelingInschrijvingVoResponseType {
-        type Deserializer = quick_xml_deserialize::TerugkoppelingInschrijvingVoResponseTypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::TerugkoppelingInschrijvingVoResponseTypeDeserializer,
+        >;
     }
     pub type TerugkoppelingExamenresultaatVoResponse = TerugkoppelingExamenresultaatVoResponseType;
     #[derive(Clone, Debug, Eq, PartialEq)]
@@ -30226,7 +30626,9 @@ pub mod obv {
         }
     }
     impl WithDeserializer for TerugkoppelingExamenresultaatVoResponseType {
-        type Deserializer = quick_xml_deserialize::TerugkoppelingExamenresultaatVoResponseTypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::TerugkoppelingExamenresultaatVoResponseTypeDeserializer,
+        >;
     }
     pub type TerugkoppelingIdentificerenPersoonVoResponse = TerugkoppelingIdentificerenPersoonVoResponseType;
     #[derive(Clone, Debug, Eq, PartialEq)]
@@ -30257,7 +30659,9 @@ pub mod obv {
         }
     }
     impl WithDeserializer for TerugkoppelingIdentificerenPersoonVoResponseType {
-        type Deserializer = quick_xml_deserialize::TerugkoppelingIdentificerenPersoonVoResponseTypeDeserializer;
+        type Deserializer = Box<
+            quick_xml_deserialize::TerugkoppelingIdentificerenPersoonVoResponseTypeDeserializer,
+        >;
     }
     pub mod quick_xml_deserialize {
         use core::mem::replace;
@@ -30316,22 +30720,24 @@ pub mod obv {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    identificatiecode_bedrijfsdocument: None,
-                    verzendende_instantie: None,
-                    ontvangende_instantie: None,
-                    datum_tijd_bedrijfsdocument: None,
-                    cursor: None,
-                    maximum_aantal: None,
-                    state__: Box::new(
-                        OphalenBerichtenVoRequestTypeDeserializerState::Init__,
-                    ),
-                })
+                Ok(
+                    Box::new(Self {
+                        identificatiecode_bedrijfsdocument: None,
+                        verzendende_instantie: None,
+                        ontvangende_instantie: None,
+                        datum_tijd_bedrijfsdocument: None,
+                        cursor: None,
+                        maximum_aantal: None,
+                        state__: Box::new(
+                            OphalenBerichtenVoRequestTypeDeserializerState::Init__,
+                        ),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -30660,12 +31066,16 @@ pub mod obv {
             }
         }
         impl<'de> Deserializer<'de, super::OphalenBerichtenVoRequestType>
-        for OphalenBerichtenVoRequestTypeDeserializer {
+        for Box<OphalenBerichtenVoRequestTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::OphalenBerichtenVoRequestType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        OphalenBerichtenVoRequestTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -31059,23 +31469,25 @@ pub mod obv {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    identificatiecode_bedrijfsdocument: None,
-                    verzendende_instantie: None,
-                    ontvangende_instantie: None,
-                    datum_tijd_bedrijfsdocument: None,
-                    bericht: Vec::new(),
-                    cursor: None,
-                    meer_berichten: None,
-                    state__: Box::new(
-                        OphalenBerichtenVoResponseTypeDeserializerState::Init__,
-                    ),
-                })
+                Ok(
+                    Box::new(Self {
+                        identificatiecode_bedrijfsdocument: None,
+                        verzendende_instantie: None,
+                        ontvangende_instantie: None,
+                        datum_tijd_bedrijfsdocument: None,
+                        bericht: Vec::new(),
+                        cursor: None,
+                        meer_berichten: None,
+                        state__: Box::new(
+                            OphalenBerichtenVoResponseTypeDeserializerState::Init__,
+                        ),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -31460,12 +31872,16 @@ pub mod obv {
             }
         }
         impl<'de> Deserializer<'de, super::OphalenBerichtenVoResponseType>
-        for OphalenBerichtenVoResponseTypeDeserializer {
+        for Box<OphalenBerichtenVoResponseTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::OphalenBerichtenVoResponseType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        OphalenBerichtenVoResponseTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -31876,18 +32292,20 @@ pub mod obv {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    bericht_id: None,
-                    volgnummer: None,
-                    aanmaakmoment: None,
-                    content_63: None,
-                    state__: Box::new(BerichtTypeDeserializerState::Init__),
-                })
+                Ok(
+                    Box::new(Self {
+                        bericht_id: None,
+                        volgnummer: None,
+                        aanmaakmoment: None,
+                        content_63: None,
+                        state__: Box::new(BerichtTypeDeserializerState::Init__),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -32108,12 +32526,17 @@ pub mod obv {
                 }
             }
         }
-        impl<'de> Deserializer<'de, super::BerichtType> for BerichtTypeDeserializer {
+        impl<'de> Deserializer<'de, super::BerichtType>
+        for Box<BerichtTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::BerichtType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        BerichtTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -32482,7 +32905,7 @@ pub mod obv {
                     ) => {
                         if let Some(deserializer) = deserializer {
                             let value = deserializer.finish(helper)?;
-                            Self::store_verstrekken_digitaal_in_uitschrijfbewijs_vo_request(
+                            BerichtContent63TypeDeserializer::store_verstrekken_digitaal_in_uitschrijfbewijs_vo_request(
                                 &mut values,
                                 value,
                             )?;
@@ -32504,7 +32927,7 @@ pub mod obv {
                     ) => {
                         if let Some(deserializer) = deserializer {
                             let value = deserializer.finish(helper)?;
-                            Self::store_verstrekken_bekostiging_vo_request(
+                            BerichtContent63TypeDeserializer::store_verstrekken_bekostiging_vo_request(
                                 &mut values,
                                 value,
                             )?;
@@ -32523,7 +32946,7 @@ pub mod obv {
                     ) => {
                         if let Some(deserializer) = deserializer {
                             let value = deserializer.finish(helper)?;
-                            Self::store_terugkoppeling_inschrijving_vo_request(
+                            BerichtContent63TypeDeserializer::store_terugkoppeling_inschrijving_vo_request(
                                 &mut values,
                                 value,
                             )?;
@@ -32545,7 +32968,7 @@ pub mod obv {
                     ) => {
                         if let Some(deserializer) = deserializer {
                             let value = deserializer.finish(helper)?;
-                            Self::store_terugkoppeling_examenresultaat_vo_request(
+                            BerichtContent63TypeDeserializer::store_terugkoppeling_examenresultaat_vo_request(
                                 &mut values,
                                 value,
                             )?;
@@ -32567,7 +32990,7 @@ pub mod obv {
                     ) => {
                         if let Some(deserializer) = deserializer {
                             let value = deserializer.finish(helper)?;
-                            Self::store_terugkoppeling_identificeren_persoon_vo_request(
+                            BerichtContent63TypeDeserializer::store_terugkoppeling_identificeren_persoon_vo_request(
                                 &mut values,
                                 value,
                             )?;
@@ -32687,7 +33110,7 @@ pub mod obv {
                 }
                 if let Some(deserializer) = fallback {
                     let data = deserializer.finish(helper)?;
-                    Self::store_verstrekken_digitaal_in_uitschrijfbewijs_vo_request(
+                    BerichtContent63TypeDeserializer::store_verstrekken_digitaal_in_uitschrijfbewijs_vo_request(
                         &mut values,
                         data,
                     )?;
@@ -32695,11 +33118,11 @@ pub mod obv {
                 match artifact {
                     DeserializerArtifact::None => unreachable!(),
                     DeserializerArtifact::Data(data) => {
-                        Self::store_verstrekken_digitaal_in_uitschrijfbewijs_vo_request(
+                        BerichtContent63TypeDeserializer::store_verstrekken_digitaal_in_uitschrijfbewijs_vo_request(
                             &mut values,
                             data,
                         )?;
-                        let data = Self::finish_state(
+                        let data = BerichtContent63TypeDeserializer::finish_state(
                             helper,
                             S::VerstrekkenDigitaalInUitschrijfbewijsVoRequest(
                                 values,
@@ -32736,16 +33159,19 @@ pub mod obv {
                 }
                 if let Some(deserializer) = fallback {
                     let data = deserializer.finish(helper)?;
-                    Self::store_verstrekken_bekostiging_vo_request(&mut values, data)?;
+                    BerichtContent63TypeDeserializer::store_verstrekken_bekostiging_vo_request(
+                        &mut values,
+                        data,
+                    )?;
                 }
                 match artifact {
                     DeserializerArtifact::None => unreachable!(),
                     DeserializerArtifact::Data(data) => {
-                        Self::store_verstrekken_bekostiging_vo_request(
+                        BerichtContent63TypeDeserializer::store_verstrekken_bekostiging_vo_request(
                             &mut values,
                             data,
                         )?;
-                        let data = Self::finish_state(
+                        let data = BerichtContent63TypeDeserializer::finish_state(
                             helper,
                             S::VerstrekkenBekostigingVoRequest(values, None, None),
                         )?;
@@ -32781,7 +33207,7 @@ pub mod obv {
                 }
                 if let Some(deserializer) = fallback {
                     let data = deserializer.finish(helper)?;
-                    Self::store_terugkoppeling_inschrijving_vo_request(
+                    BerichtContent63TypeDeserializer::store_terugkoppeling_inschrijving_vo_request(
                         &mut values,
                         data,
                     )?;
@@ -32789,11 +33215,11 @@ pub mod obv {
                 match artifact {
                     DeserializerArtifact::None => unreachable!(),
                     DeserializerArtifact::Data(data) => {
-                        Self::store_terugkoppeling_inschrijving_vo_request(
+                        BerichtContent63TypeDeserializer::store_terugkoppeling_inschrijving_vo_request(
                             &mut values,
                             data,
                         )?;
-                        let data = Self::finish_state(
+                        let data = BerichtContent63TypeDeserializer::finish_state(
                             helper,
                             S::TerugkoppelingInschrijvingVoRequest(values, None, None),
                         )?;
@@ -32829,7 +33255,7 @@ pub mod obv {
                 }
                 if let Some(deserializer) = fallback {
                     let data = deserializer.finish(helper)?;
-                    Self::store_terugkoppeling_examenresultaat_vo_request(
+                    BerichtContent63TypeDeserializer::store_terugkoppeling_examenresultaat_vo_request(
                         &mut values,
                         data,
                     )?;
@@ -32837,11 +33263,11 @@ pub mod obv {
                 match artifact {
                     DeserializerArtifact::None => unreachable!(),
                     DeserializerArtifact::Data(data) => {
-                        Self::store_terugkoppeling_examenresultaat_vo_request(
+                        BerichtContent63TypeDeserializer::store_terugkoppeling_examenresultaat_vo_request(
                             &mut values,
                             data,
                         )?;
-                        let data = Self::finish_state(
+                        let data = BerichtContent63TypeDeserializer::finish_state(
                             helper,
                             S::TerugkoppelingExamenresultaatVoRequest(values, None, None),
                         )?;
@@ -32877,7 +33303,7 @@ pub mod obv {
                 }
                 if let Some(deserializer) = fallback {
                     let data = deserializer.finish(helper)?;
-                    Self::store_terugkoppeling_identificeren_persoon_vo_request(
+                    BerichtContent63TypeDeserializer::store_terugkoppeling_identificeren_persoon_vo_request(
                         &mut values,
                         data,
                     )?;
@@ -32885,11 +33311,11 @@ pub mod obv {
                 match artifact {
                     DeserializerArtifact::None => unreachable!(),
                     DeserializerArtifact::Data(data) => {
-                        Self::store_terugkoppeling_identificeren_persoon_vo_request(
+                        BerichtContent63TypeDeserializer::store_terugkoppeling_identificeren_persoon_vo_request(
                             &mut values,
                             data,
                         )?;
-                        let data = Self::finish_state(
+                        let data = BerichtContent63TypeDeserializer::finish_state(
                             helper,
                             S::TerugkoppelingIdentificerenPersoonVoRequest(
                                 values,
@@ -32912,14 +33338,14 @@ pub mod obv {
             }
         }
         impl<'de> Deserializer<'de, super::BerichtContent63Type>
-        for BerichtContent63TypeDeserializer {
+        for Box<BerichtContent63TypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::BerichtContent63Type> {
-                let deserializer = Self {
+                let deserializer = Box::new(BerichtContent63TypeDeserializer {
                     state__: Box::new(BerichtContent63TypeDeserializerState::Init__),
-                };
+                });
                 let mut output = deserializer.next(helper, event)?;
                 output.artifact = match output.artifact {
                     DeserializerArtifact::Deserializer(
@@ -33060,7 +33486,10 @@ pub mod obv {
                         (state, event @ Event::End(_)) => {
                             return Ok(DeserializerOutput {
                                 artifact: DeserializerArtifact::Data(
-                                    Self::finish_state(helper, state)?,
+                                    BerichtContent63TypeDeserializer::finish_state(
+                                        helper,
+                                        state,
+                                    )?,
                                 ),
                                 event: DeserializerEvent::Continue(event),
                                 allow_any: false,
@@ -33240,7 +33669,7 @@ pub mod obv {
                 self,
                 helper: &mut DeserializeHelper,
             ) -> Result<super::BerichtContent63Type, Error> {
-                Self::finish_state(helper, *self.state__)
+                BerichtContent63TypeDeserializer::finish_state(helper, *self.state__)
             }
         }
         #[derive(Debug)]
@@ -33307,24 +33736,26 @@ pub mod obv {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    identificatiecode_bedrijfsdocument: None,
-                    verzendende_instantie: None,
-                    ontvangende_instantie: None,
-                    datum_tijd_bedrijfsdocument: None,
-                    content_70: None,
-                    eigen_inschrijvingvolgnummer: None,
-                    soort_bewijs: None,
-                    inschrijving: None,
-                    state__: Box::new(
-                        VerstrekkenDigitaalInUitschrijfbewijsVoRequestTypeDeserializerState::Init__,
-                    ),
-                })
+                Ok(
+                    Box::new(Self {
+                        identificatiecode_bedrijfsdocument: None,
+                        verzendende_instantie: None,
+                        ontvangende_instantie: None,
+                        datum_tijd_bedrijfsdocument: None,
+                        content_70: None,
+                        eigen_inschrijvingvolgnummer: None,
+                        soort_bewijs: None,
+                        inschrijving: None,
+                        state__: Box::new(
+                            VerstrekkenDigitaalInUitschrijfbewijsVoRequestTypeDeserializerState::Init__,
+                        ),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -33794,7 +34225,7 @@ pub mod obv {
         impl<
             'de,
         > Deserializer<'de, super::VerstrekkenDigitaalInUitschrijfbewijsVoRequestType>
-        for VerstrekkenDigitaalInUitschrijfbewijsVoRequestTypeDeserializer {
+        for Box<VerstrekkenDigitaalInUitschrijfbewijsVoRequestTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
@@ -33802,7 +34233,11 @@ pub mod obv {
                 'de,
                 super::VerstrekkenDigitaalInUitschrijfbewijsVoRequestType,
             > {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        VerstrekkenDigitaalInUitschrijfbewijsVoRequestTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -34315,27 +34750,29 @@ pub mod obv {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    identificatiecode_bedrijfsdocument: None,
-                    verzendende_instantie: None,
-                    ontvangende_instantie: None,
-                    datum_tijd_bedrijfsdocument: None,
-                    content_75: None,
-                    brin: None,
-                    inschrijvingvolgnummer: None,
-                    indicatie_bekostigd: None,
-                    datum_eerste_inschrijving_nederland: None,
-                    indicatie_nieuwkomersbekostiging: None,
-                    bekostigingssignaal: Vec::new(),
-                    state__: Box::new(
-                        VerstrekkenBekostigingVoRequestTypeDeserializerState::Init__,
-                    ),
-                })
+                Ok(
+                    Box::new(Self {
+                        identificatiecode_bedrijfsdocument: None,
+                        verzendende_instantie: None,
+                        ontvangende_instantie: None,
+                        datum_tijd_bedrijfsdocument: None,
+                        content_75: None,
+                        brin: None,
+                        inschrijvingvolgnummer: None,
+                        indicatie_bekostigd: None,
+                        datum_eerste_inschrijving_nederland: None,
+                        indicatie_nieuwkomersbekostiging: None,
+                        bekostigingssignaal: Vec::new(),
+                        state__: Box::new(
+                            VerstrekkenBekostigingVoRequestTypeDeserializerState::Init__,
+                        ),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -34954,12 +35391,16 @@ pub mod obv {
             }
         }
         impl<'de> Deserializer<'de, super::VerstrekkenBekostigingVoRequestType>
-        for VerstrekkenBekostigingVoRequestTypeDeserializer {
+        for Box<VerstrekkenBekostigingVoRequestTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::VerstrekkenBekostigingVoRequestType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        VerstrekkenBekostigingVoRequestTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -35564,21 +36005,23 @@ pub mod obv {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    identificatiecode_bedrijfsdocument: None,
-                    verzendende_instantie: None,
-                    ontvangende_instantie: None,
-                    datum_tijd_bedrijfsdocument: None,
-                    terugkoppeling: None,
-                    state__: Box::new(
-                        TerugkoppelingInschrijvingVoRequestTypeDeserializerState::Init__,
-                    ),
-                })
+                Ok(
+                    Box::new(Self {
+                        identificatiecode_bedrijfsdocument: None,
+                        verzendende_instantie: None,
+                        ontvangende_instantie: None,
+                        datum_tijd_bedrijfsdocument: None,
+                        terugkoppeling: None,
+                        state__: Box::new(
+                            TerugkoppelingInschrijvingVoRequestTypeDeserializerState::Init__,
+                        ),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -35878,7 +36321,7 @@ pub mod obv {
             }
         }
         impl<'de> Deserializer<'de, super::TerugkoppelingInschrijvingVoRequestType>
-        for TerugkoppelingInschrijvingVoRequestTypeDeserializer {
+        for Box<TerugkoppelingInschrijvingVoRequestTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
@@ -35886,7 +36329,11 @@ pub mod obv {
                 'de,
                 super::TerugkoppelingInschrijvingVoRequestType,
             > {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        TerugkoppelingInschrijvingVoRequestTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -36242,21 +36689,23 @@ pub mod obv {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    identificatiecode_bedrijfsdocument: None,
-                    verzendende_instantie: None,
-                    ontvangende_instantie: None,
-                    datum_tijd_bedrijfsdocument: None,
-                    terugkoppeling: None,
-                    state__: Box::new(
-                        TerugkoppelingExamenresultaatVoRequestTypeDeserializerState::Init__,
-                    ),
-                })
+                Ok(
+                    Box::new(Self {
+                        identificatiecode_bedrijfsdocument: None,
+                        verzendende_instantie: None,
+                        ontvangende_instantie: None,
+                        datum_tijd_bedrijfsdocument: None,
+                        terugkoppeling: None,
+                        state__: Box::new(
+                            TerugkoppelingExamenresultaatVoRequestTypeDeserializerState::Init__,
+                        ),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -36556,7 +37005,7 @@ pub mod obv {
             }
         }
         impl<'de> Deserializer<'de, super::TerugkoppelingExamenresultaatVoRequestType>
-        for TerugkoppelingExamenresultaatVoRequestTypeDeserializer {
+        for Box<TerugkoppelingExamenresultaatVoRequestTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
@@ -36564,7 +37013,11 @@ pub mod obv {
                 'de,
                 super::TerugkoppelingExamenresultaatVoRequestType,
             > {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        TerugkoppelingExamenresultaatVoRequestTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -36922,21 +37375,23 @@ pub mod obv {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    identificatiecode_bedrijfsdocument: None,
-                    verzendende_instantie: None,
-                    ontvangende_instantie: None,
-                    datum_tijd_bedrijfsdocument: None,
-                    terugkoppeling: None,
-                    state__: Box::new(
-                        TerugkoppelingIdentificerenPersoonVoRequestTypeDeserializerState::Init__,
-                    ),
-                })
+                Ok(
+                    Box::new(Self {
+                        identificatiecode_bedrijfsdocument: None,
+                        verzendende_instantie: None,
+                        ontvangende_instantie: None,
+                        datum_tijd_bedrijfsdocument: None,
+                        terugkoppeling: None,
+                        state__: Box::new(
+                            TerugkoppelingIdentificerenPersoonVoRequestTypeDeserializerState::Init__,
+                        ),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -37238,7 +37693,7 @@ pub mod obv {
         impl<
             'de,
         > Deserializer<'de, super::TerugkoppelingIdentificerenPersoonVoRequestType>
-        for TerugkoppelingIdentificerenPersoonVoRequestTypeDeserializer {
+        for Box<TerugkoppelingIdentificerenPersoonVoRequestTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
@@ -37246,7 +37701,11 @@ pub mod obv {
                 'de,
                 super::TerugkoppelingIdentificerenPersoonVoRequestType,
             > {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        TerugkoppelingIdentificerenPersoonVoRequestTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -37642,7 +38101,10 @@ pub mod obv {
                     S::Burgerservicenummer(mut values, None, deserializer) => {
                         if let Some(deserializer) = deserializer {
                             let value = deserializer.finish(helper)?;
-                            Self::store_burgerservicenummer(&mut values, value)?;
+                            VerstrekkenDigitaalInUitschrijfbewijsVoRequestContent70TypeDeserializer::store_burgerservicenummer(
+                                &mut values,
+                                value,
+                            )?;
                         }
                         Ok(
                             super::VerstrekkenDigitaalInUitschrijfbewijsVoRequestContent70Type::Burgerservicenummer(
@@ -37653,7 +38115,10 @@ pub mod obv {
                     S::Onderwijsnummer(mut values, None, deserializer) => {
                         if let Some(deserializer) = deserializer {
                             let value = deserializer.finish(helper)?;
-                            Self::store_onderwijsnummer(&mut values, value)?;
+                            VerstrekkenDigitaalInUitschrijfbewijsVoRequestContent70TypeDeserializer::store_onderwijsnummer(
+                                &mut values,
+                                value,
+                            )?;
                         }
                         Ok(
                             super::VerstrekkenDigitaalInUitschrijfbewijsVoRequestContent70Type::Onderwijsnummer(
@@ -37712,13 +38177,19 @@ pub mod obv {
                 }
                 if let Some(deserializer) = fallback {
                     let data = deserializer.finish(helper)?;
-                    Self::store_burgerservicenummer(&mut values, data)?;
+                    VerstrekkenDigitaalInUitschrijfbewijsVoRequestContent70TypeDeserializer::store_burgerservicenummer(
+                        &mut values,
+                        data,
+                    )?;
                 }
                 match artifact {
                     DeserializerArtifact::None => unreachable!(),
                     DeserializerArtifact::Data(data) => {
-                        Self::store_burgerservicenummer(&mut values, data)?;
-                        let data = Self::finish_state(
+                        VerstrekkenDigitaalInUitschrijfbewijsVoRequestContent70TypeDeserializer::store_burgerservicenummer(
+                            &mut values,
+                            data,
+                        )?;
+                        let data = VerstrekkenDigitaalInUitschrijfbewijsVoRequestContent70TypeDeserializer::finish_state(
                             helper,
                             S::Burgerservicenummer(values, None, None),
                         )?;
@@ -37751,13 +38222,19 @@ pub mod obv {
                 }
                 if let Some(deserializer) = fallback {
                     let data = deserializer.finish(helper)?;
-                    Self::store_onderwijsnummer(&mut values, data)?;
+                    VerstrekkenDigitaalInUitschrijfbewijsVoRequestContent70TypeDeserializer::store_onderwijsnummer(
+                        &mut values,
+                        data,
+                    )?;
                 }
                 match artifact {
                     DeserializerArtifact::None => unreachable!(),
                     DeserializerArtifact::Data(data) => {
-                        Self::store_onderwijsnummer(&mut values, data)?;
-                        let data = Self::finish_state(
+                        VerstrekkenDigitaalInUitschrijfbewijsVoRequestContent70TypeDeserializer::store_onderwijsnummer(
+                            &mut values,
+                            data,
+                        )?;
+                        let data = VerstrekkenDigitaalInUitschrijfbewijsVoRequestContent70TypeDeserializer::finish_state(
                             helper,
                             S::Onderwijsnummer(values, None, None),
                         )?;
@@ -37780,7 +38257,10 @@ pub mod obv {
         > Deserializer<
             'de,
             super::VerstrekkenDigitaalInUitschrijfbewijsVoRequestContent70Type,
-        > for VerstrekkenDigitaalInUitschrijfbewijsVoRequestContent70TypeDeserializer {
+        >
+        for Box<
+            VerstrekkenDigitaalInUitschrijfbewijsVoRequestContent70TypeDeserializer,
+        > {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
@@ -37788,11 +38268,11 @@ pub mod obv {
                 'de,
                 super::VerstrekkenDigitaalInUitschrijfbewijsVoRequestContent70Type,
             > {
-                let deserializer = Self {
+                let deserializer = Box::new(VerstrekkenDigitaalInUitschrijfbewijsVoRequestContent70TypeDeserializer {
                     state__: Box::new(
                         VerstrekkenDigitaalInUitschrijfbewijsVoRequestContent70TypeDeserializerState::Init__,
                     ),
-                };
+                });
                 let mut output = deserializer.next(helper, event)?;
                 output.artifact = match output.artifact {
                     DeserializerArtifact::Deserializer(
@@ -37855,7 +38335,10 @@ pub mod obv {
                         (state, event @ Event::End(_)) => {
                             return Ok(DeserializerOutput {
                                 artifact: DeserializerArtifact::Data(
-                                    Self::finish_state(helper, state)?,
+                                    VerstrekkenDigitaalInUitschrijfbewijsVoRequestContent70TypeDeserializer::finish_state(
+                                        helper,
+                                        state,
+                                    )?,
                                 ),
                                 event: DeserializerEvent::Continue(event),
                                 allow_any: false,
@@ -37942,7 +38425,10 @@ pub mod obv {
                 super::VerstrekkenDigitaalInUitschrijfbewijsVoRequestContent70Type,
                 Error,
             > {
-                Self::finish_state(helper, *self.state__)
+                VerstrekkenDigitaalInUitschrijfbewijsVoRequestContent70TypeDeserializer::finish_state(
+                    helper,
+                    *self.state__,
+                )
             }
         }
         #[derive(Debug)]
@@ -37981,18 +38467,22 @@ pub mod obv {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    brin: None,
-                    onderwijsaanbieder: None,
-                    onderwijslocatie: None,
-                    content_72: None,
-                    state__: Box::new(BewijsInschrijvingTypeDeserializerState::Init__),
-                })
+                Ok(
+                    Box::new(Self {
+                        brin: None,
+                        onderwijsaanbieder: None,
+                        onderwijslocatie: None,
+                        content_72: None,
+                        state__: Box::new(
+                            BewijsInschrijvingTypeDeserializerState::Init__,
+                        ),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -38195,12 +38685,16 @@ pub mod obv {
             }
         }
         impl<'de> Deserializer<'de, super::BewijsInschrijvingType>
-        for BewijsInschrijvingTypeDeserializer {
+        for Box<BewijsInschrijvingTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::BewijsInschrijvingType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        BewijsInschrijvingTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -38486,7 +38980,10 @@ pub mod obv {
                     S::Burgerservicenummer(mut values, None, deserializer) => {
                         if let Some(deserializer) = deserializer {
                             let value = deserializer.finish(helper)?;
-                            Self::store_burgerservicenummer(&mut values, value)?;
+                            VerstrekkenBekostigingVoRequestContent75TypeDeserializer::store_burgerservicenummer(
+                                &mut values,
+                                value,
+                            )?;
                         }
                         Ok(
                             super::VerstrekkenBekostigingVoRequestContent75Type::Burgerservicenummer(
@@ -38497,7 +38994,10 @@ pub mod obv {
                     S::Onderwijsnummer(mut values, None, deserializer) => {
                         if let Some(deserializer) = deserializer {
                             let value = deserializer.finish(helper)?;
-                            Self::store_onderwijsnummer(&mut values, value)?;
+                            VerstrekkenBekostigingVoRequestContent75TypeDeserializer::store_onderwijsnummer(
+                                &mut values,
+                                value,
+                            )?;
                         }
                         Ok(
                             super::VerstrekkenBekostigingVoRequestContent75Type::Onderwijsnummer(
@@ -38556,13 +39056,19 @@ pub mod obv {
                 }
                 if let Some(deserializer) = fallback {
                     let data = deserializer.finish(helper)?;
-                    Self::store_burgerservicenummer(&mut values, data)?;
+                    VerstrekkenBekostigingVoRequestContent75TypeDeserializer::store_burgerservicenummer(
+                        &mut values,
+                        data,
+                    )?;
                 }
                 match artifact {
                     DeserializerArtifact::None => unreachable!(),
                     DeserializerArtifact::Data(data) => {
-                        Self::store_burgerservicenummer(&mut values, data)?;
-                        let data = Self::finish_state(
+                        VerstrekkenBekostigingVoRequestContent75TypeDeserializer::store_burgerservicenummer(
+                            &mut values,
+                            data,
+                        )?;
+                        let data = VerstrekkenBekostigingVoRequestContent75TypeDeserializer::finish_state(
                             helper,
                             S::Burgerservicenummer(values, None, None),
                         )?;
@@ -38595,13 +39101,19 @@ pub mod obv {
                 }
                 if let Some(deserializer) = fallback {
                     let data = deserializer.finish(helper)?;
-                    Self::store_onderwijsnummer(&mut values, data)?;
+                    VerstrekkenBekostigingVoRequestContent75TypeDeserializer::store_onderwijsnummer(
+                        &mut values,
+                        data,
+                    )?;
                 }
                 match artifact {
                     DeserializerArtifact::None => unreachable!(),
                     DeserializerArtifact::Data(data) => {
-                        Self::store_onderwijsnummer(&mut values, data)?;
-                        let data = Self::finish_state(
+                        VerstrekkenBekostigingVoRequestContent75TypeDeserializer::store_onderwijsnummer(
+                            &mut values,
+                            data,
+                        )?;
+                        let data = VerstrekkenBekostigingVoRequestContent75TypeDeserializer::finish_state(
                             helper,
                             S::Onderwijsnummer(values, None, None),
                         )?;
@@ -38620,7 +39132,7 @@ pub mod obv {
             }
         }
         impl<'de> Deserializer<'de, super::VerstrekkenBekostigingVoRequestContent75Type>
-        for VerstrekkenBekostigingVoRequestContent75TypeDeserializer {
+        for Box<VerstrekkenBekostigingVoRequestContent75TypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
@@ -38628,11 +39140,11 @@ pub mod obv {
                 'de,
                 super::VerstrekkenBekostigingVoRequestContent75Type,
             > {
-                let deserializer = Self {
+                let deserializer = Box::new(VerstrekkenBekostigingVoRequestContent75TypeDeserializer {
                     state__: Box::new(
                         VerstrekkenBekostigingVoRequestContent75TypeDeserializerState::Init__,
                     ),
-                };
+                });
                 let mut output = deserializer.next(helper, event)?;
                 output.artifact = match output.artifact {
                     DeserializerArtifact::Deserializer(
@@ -38695,7 +39207,10 @@ pub mod obv {
                         (state, event @ Event::End(_)) => {
                             return Ok(DeserializerOutput {
                                 artifact: DeserializerArtifact::Data(
-                                    Self::finish_state(helper, state)?,
+                                    VerstrekkenBekostigingVoRequestContent75TypeDeserializer::finish_state(
+                                        helper,
+                                        state,
+                                    )?,
                                 ),
                                 event: DeserializerEvent::Continue(event),
                                 allow_any: false,
@@ -38779,7 +39294,10 @@ pub mod obv {
                 self,
                 helper: &mut DeserializeHelper,
             ) -> Result<super::VerstrekkenBekostigingVoRequestContent75Type, Error> {
-                Self::finish_state(helper, *self.state__)
+                VerstrekkenBekostigingVoRequestContent75TypeDeserializer::finish_state(
+                    helper,
+                    *self.state__,
+                )
             }
         }
         #[derive(Debug)]
@@ -38806,16 +39324,20 @@ pub mod obv {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    code: None,
-                    tekst: None,
-                    state__: Box::new(BekostigingssignaalTypeDeserializerState::Init__),
-                })
+                Ok(
+                    Box::new(Self {
+                        code: None,
+                        tekst: None,
+                        state__: Box::new(
+                            BekostigingssignaalTypeDeserializerState::Init__,
+                        ),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -38926,12 +39448,16 @@ pub mod obv {
             }
         }
         impl<'de> Deserializer<'de, super::BekostigingssignaalType>
-        for BekostigingssignaalTypeDeserializer {
+        for Box<BekostigingssignaalTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::BekostigingssignaalType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        BekostigingssignaalTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -39138,7 +39664,10 @@ pub mod obv {
                     S::DatumInschrijving(mut values, None, deserializer) => {
                         if let Some(deserializer) = deserializer {
                             let value = deserializer.finish(helper)?;
-                            Self::store_datum_inschrijving(&mut values, value)?;
+                            BewijsInschrijvingContent72TypeDeserializer::store_datum_inschrijving(
+                                &mut values,
+                                value,
+                            )?;
                         }
                         Ok(
                             super::BewijsInschrijvingContent72Type::DatumInschrijving(
@@ -39149,7 +39678,10 @@ pub mod obv {
                     S::DatumUitschrijving(mut values, None, deserializer) => {
                         if let Some(deserializer) = deserializer {
                             let value = deserializer.finish(helper)?;
-                            Self::store_datum_uitschrijving(&mut values, value)?;
+                            BewijsInschrijvingContent72TypeDeserializer::store_datum_uitschrijving(
+                                &mut values,
+                                value,
+                            )?;
                         }
                         Ok(
                             super::BewijsInschrijvingContent72Type::DatumUitschrijving(
@@ -39205,13 +39737,19 @@ pub mod obv {
                 }
                 if let Some(deserializer) = fallback {
                     let data = deserializer.finish(helper)?;
-                    Self::store_datum_inschrijving(&mut values, data)?;
+                    BewijsInschrijvingContent72TypeDeserializer::store_datum_inschrijving(
+                        &mut values,
+                        data,
+                    )?;
                 }
                 match artifact {
                     DeserializerArtifact::None => unreachable!(),
                     DeserializerArtifact::Data(data) => {
-                        Self::store_datum_inschrijving(&mut values, data)?;
-                        let data = Self::finish_state(
+                        BewijsInschrijvingContent72TypeDeserializer::store_datum_inschrijving(
+                            &mut values,
+                            data,
+                        )?;
+                        let data = BewijsInschrijvingContent72TypeDeserializer::finish_state(
                             helper,
                             S::DatumInschrijving(values, None, None),
                         )?;
@@ -39244,13 +39782,19 @@ pub mod obv {
                 }
                 if let Some(deserializer) = fallback {
                     let data = deserializer.finish(helper)?;
-                    Self::store_datum_uitschrijving(&mut values, data)?;
+                    BewijsInschrijvingContent72TypeDeserializer::store_datum_uitschrijving(
+                        &mut values,
+                        data,
+                    )?;
                 }
                 match artifact {
                     DeserializerArtifact::None => unreachable!(),
                     DeserializerArtifact::Data(data) => {
-                        Self::store_datum_uitschrijving(&mut values, data)?;
-                        let data = Self::finish_state(
+                        BewijsInschrijvingContent72TypeDeserializer::store_datum_uitschrijving(
+                            &mut values,
+                            data,
+                        )?;
+                        let data = BewijsInschrijvingContent72TypeDeserializer::finish_state(
                             helper,
                             S::DatumUitschrijving(values, None, None),
                         )?;
@@ -39269,16 +39813,16 @@ pub mod obv {
             }
         }
         impl<'de> Deserializer<'de, super::BewijsInschrijvingContent72Type>
-        for BewijsInschrijvingContent72TypeDeserializer {
+        for Box<BewijsInschrijvingContent72TypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::BewijsInschrijvingContent72Type> {
-                let deserializer = Self {
+                let deserializer = Box::new(BewijsInschrijvingContent72TypeDeserializer {
                     state__: Box::new(
                         BewijsInschrijvingContent72TypeDeserializerState::Init__,
                     ),
-                };
+                });
                 let mut output = deserializer.next(helper, event)?;
                 output.artifact = match output.artifact {
                     DeserializerArtifact::Deserializer(
@@ -39343,7 +39887,10 @@ pub mod obv {
                         (state, event @ Event::End(_)) => {
                             return Ok(DeserializerOutput {
                                 artifact: DeserializerArtifact::Data(
-                                    Self::finish_state(helper, state)?,
+                                    BewijsInschrijvingContent72TypeDeserializer::finish_state(
+                                        helper,
+                                        state,
+                                    )?,
                                 ),
                                 event: DeserializerEvent::Continue(event),
                                 allow_any: false,
@@ -39432,7 +39979,10 @@ pub mod obv {
                 self,
                 helper: &mut DeserializeHelper,
             ) -> Result<super::BewijsInschrijvingContent72Type, Error> {
-                Self::finish_state(helper, *self.state__)
+                BewijsInschrijvingContent72TypeDeserializer::finish_state(
+                    helper,
+                    *self.state__,
+                )
             }
         }
         #[derive(Debug)]
@@ -39481,21 +40031,23 @@ pub mod obv {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    identificatiecode_bedrijfsdocument: None,
-                    verzendende_instantie: None,
-                    ontvangende_instantie: None,
-                    datum_tijd_bedrijfsdocument: None,
-                    bericht_id: Vec::new(),
-                    state__: Box::new(
-                        BevestigenBerichtenVoRequestTypeDeserializerState::Init__,
-                    ),
-                })
+                Ok(
+                    Box::new(Self {
+                        identificatiecode_bedrijfsdocument: None,
+                        verzendende_instantie: None,
+                        ontvangende_instantie: None,
+                        datum_tijd_bedrijfsdocument: None,
+                        bericht_id: Vec::new(),
+                        state__: Box::new(
+                            BevestigenBerichtenVoRequestTypeDeserializerState::Init__,
+                        ),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -39796,12 +40348,16 @@ pub mod obv {
             }
         }
         impl<'de> Deserializer<'de, super::BevestigenBerichtenVoRequestType>
-        for BevestigenBerichtenVoRequestTypeDeserializer {
+        for Box<BevestigenBerichtenVoRequestTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::BevestigenBerichtenVoRequestType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        BevestigenBerichtenVoRequestTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -40158,22 +40714,24 @@ pub mod obv {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    identificatiecode_bedrijfsdocument: None,
-                    verzendende_instantie: None,
-                    ontvangende_instantie: None,
-                    datum_tijd_bedrijfsdocument: None,
-                    ontvangst_bevestiging: None,
-                    aantal_bevestigd: None,
-                    state__: Box::new(
-                        BevestigenBerichtenVoResponseTypeDeserializerState::Init__,
-                    ),
-                })
+                Ok(
+                    Box::new(Self {
+                        identificatiecode_bedrijfsdocument: None,
+                        verzendende_instantie: None,
+                        ontvangende_instantie: None,
+                        datum_tijd_bedrijfsdocument: None,
+                        ontvangst_bevestiging: None,
+                        aantal_bevestigd: None,
+                        state__: Box::new(
+                            BevestigenBerichtenVoResponseTypeDeserializerState::Init__,
+                        ),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -40522,12 +41080,16 @@ pub mod obv {
             }
         }
         impl<'de> Deserializer<'de, super::BevestigenBerichtenVoResponseType>
-        for BevestigenBerichtenVoResponseTypeDeserializer {
+        for Box<BevestigenBerichtenVoResponseTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::BevestigenBerichtenVoResponseType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        BevestigenBerichtenVoResponseTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -40932,21 +41494,23 @@ pub mod obv {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    identificatiecode_bedrijfsdocument: None,
-                    verzendende_instantie: None,
-                    ontvangende_instantie: None,
-                    datum_tijd_bedrijfsdocument: None,
-                    ontvangst_bevestiging: None,
-                    state__: Box::new(
-                        VerstrekkenDigitaalInUitschrijfbewijsVoResponseTypeDeserializerState::Init__,
-                    ),
-                })
+                Ok(
+                    Box::new(Self {
+                        identificatiecode_bedrijfsdocument: None,
+                        verzendende_instantie: None,
+                        ontvangende_instantie: None,
+                        datum_tijd_bedrijfsdocument: None,
+                        ontvangst_bevestiging: None,
+                        state__: Box::new(
+                            VerstrekkenDigitaalInUitschrijfbewijsVoResponseTypeDeserializerState::Init__,
+                        ),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -41252,7 +41816,7 @@ pub mod obv {
         impl<
             'de,
         > Deserializer<'de, super::VerstrekkenDigitaalInUitschrijfbewijsVoResponseType>
-        for VerstrekkenDigitaalInUitschrijfbewijsVoResponseTypeDeserializer {
+        for Box<VerstrekkenDigitaalInUitschrijfbewijsVoResponseTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
@@ -41260,7 +41824,11 @@ pub mod obv {
                 'de,
                 super::VerstrekkenDigitaalInUitschrijfbewijsVoResponseType,
             > {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        VerstrekkenDigitaalInUitschrijfbewijsVoResponseTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -41630,21 +42198,23 @@ pub mod obv {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    identificatiecode_bedrijfsdocument: None,
-                    verzendende_instantie: None,
-                    ontvangende_instantie: None,
-                    datum_tijd_bedrijfsdocument: None,
-                    ontvangst_bevestiging: None,
-                    state__: Box::new(
-                        VerstrekkenBekostigingVoResponseTypeDeserializerState::Init__,
-                    ),
-                })
+                Ok(
+                    Box::new(Self {
+                        identificatiecode_bedrijfsdocument: None,
+                        verzendende_instantie: None,
+                        ontvangende_instantie: None,
+                        datum_tijd_bedrijfsdocument: None,
+                        ontvangst_bevestiging: None,
+                        state__: Box::new(
+                            VerstrekkenBekostigingVoResponseTypeDeserializerState::Init__,
+                        ),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -41948,12 +42518,16 @@ pub mod obv {
             }
         }
         impl<'de> Deserializer<'de, super::VerstrekkenBekostigingVoResponseType>
-        for VerstrekkenBekostigingVoResponseTypeDeserializer {
+        for Box<VerstrekkenBekostigingVoResponseTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::VerstrekkenBekostigingVoResponseType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        VerstrekkenBekostigingVoResponseTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -42317,21 +42891,23 @@ pub mod obv {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    identificatiecode_bedrijfsdocument: None,
-                    verzendende_instantie: None,
-                    ontvangende_instantie: None,
-                    datum_tijd_bedrijfsdocument: None,
-                    ontvangst_bevestiging: None,
-                    state__: Box::new(
-                        TerugkoppelingInschrijvingVoResponseTypeDeserializerState::Init__,
-                    ),
-                })
+                Ok(
+                    Box::new(Self {
+                        identificatiecode_bedrijfsdocument: None,
+                        verzendende_instantie: None,
+                        ontvangende_instantie: None,
+                        datum_tijd_bedrijfsdocument: None,
+                        ontvangst_bevestiging: None,
+                        state__: Box::new(
+                            TerugkoppelingInschrijvingVoResponseTypeDeserializerState::Init__,
+                        ),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -42635,7 +43211,7 @@ pub mod obv {
             }
         }
         impl<'de> Deserializer<'de, super::TerugkoppelingInschrijvingVoResponseType>
-        for TerugkoppelingInschrijvingVoResponseTypeDeserializer {
+        for Box<TerugkoppelingInschrijvingVoResponseTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
@@ -42643,7 +43219,11 @@ pub mod obv {
                 'de,
                 super::TerugkoppelingInschrijvingVoResponseType,
             > {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        TerugkoppelingInschrijvingVoResponseTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -43010,21 +43590,23 @@ pub mod obv {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    identificatiecode_bedrijfsdocument: None,
-                    verzendende_instantie: None,
-                    ontvangende_instantie: None,
-                    datum_tijd_bedrijfsdocument: None,
-                    ontvangst_bevestiging: None,
-                    state__: Box::new(
-                        TerugkoppelingExamenresultaatVoResponseTypeDeserializerState::Init__,
-                    ),
-                })
+                Ok(
+                    Box::new(Self {
+                        identificatiecode_bedrijfsdocument: None,
+                        verzendende_instantie: None,
+                        ontvangende_instantie: None,
+                        datum_tijd_bedrijfsdocument: None,
+                        ontvangst_bevestiging: None,
+                        state__: Box::new(
+                            TerugkoppelingExamenresultaatVoResponseTypeDeserializerState::Init__,
+                        ),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -43328,7 +43910,7 @@ pub mod obv {
             }
         }
         impl<'de> Deserializer<'de, super::TerugkoppelingExamenresultaatVoResponseType>
-        for TerugkoppelingExamenresultaatVoResponseTypeDeserializer {
+        for Box<TerugkoppelingExamenresultaatVoResponseTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
@@ -43336,7 +43918,11 @@ pub mod obv {
                 'de,
                 super::TerugkoppelingExamenresultaatVoResponseType,
             > {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        TerugkoppelingExamenresultaatVoResponseTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -43705,21 +44291,23 @@ pub mod obv {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    identificatiecode_bedrijfsdocument: None,
-                    verzendende_instantie: None,
-                    ontvangende_instantie: None,
-                    datum_tijd_bedrijfsdocument: None,
-                    ontvangst_bevestiging: None,
-                    state__: Box::new(
-                        TerugkoppelingIdentificerenPersoonVoResponseTypeDeserializerState::Init__,
-                    ),
-                })
+                Ok(
+                    Box::new(Self {
+                        identificatiecode_bedrijfsdocument: None,
+                        verzendende_instantie: None,
+                        ontvangende_instantie: None,
+                        datum_tijd_bedrijfsdocument: None,
+                        ontvangst_bevestiging: None,
+                        state__: Box::new(
+                            TerugkoppelingIdentificerenPersoonVoResponseTypeDeserializerState::Init__,
+                        ),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -44025,7 +44613,7 @@ pub mod obv {
         impl<
             'de,
         > Deserializer<'de, super::TerugkoppelingIdentificerenPersoonVoResponseType>
-        for TerugkoppelingIdentificerenPersoonVoResponseTypeDeserializer {
+        for Box<TerugkoppelingIdentificerenPersoonVoResponseTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
@@ -44033,7 +44621,11 @@ pub mod obv {
                 'de,
                 super::TerugkoppelingIdentificerenPersoonVoResponseType,
             > {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        TerugkoppelingIdentificerenPersoonVoResponseTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -48068,7 +48660,7 @@ pub mod tk {
         }
     }
     impl WithDeserializer for TerugkoppelingType {
-        type Deserializer = quick_xml_deserialize::TerugkoppelingTypeDeserializer;
+        type Deserializer = Box<quick_xml_deserialize::TerugkoppelingTypeDeserializer>;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub struct FoutmeldingType {
@@ -48095,7 +48687,7 @@ pub mod tk {
         }
     }
     impl WithDeserializer for FoutmeldingType {
-        type Deserializer = quick_xml_deserialize::FoutmeldingTypeDeserializer;
+        type Deserializer = Box<quick_xml_deserialize::FoutmeldingTypeDeserializer>;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub struct StandType {
@@ -48118,7 +48710,7 @@ pub mod tk {
         }
     }
     impl WithDeserializer for StandType {
-        type Deserializer = quick_xml_deserialize::StandTypeDeserializer;
+        type Deserializer = Box<quick_xml_deserialize::StandTypeDeserializer>;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub enum PersoonType {
@@ -48141,7 +48733,7 @@ pub mod tk {
         }
     }
     impl WithDeserializer for PersoonType {
-        type Deserializer = quick_xml_deserialize::PersoonTypeDeserializer;
+        type Deserializer = Box<quick_xml_deserialize::PersoonTypeDeserializer>;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub struct FoutcodeType(pub String);
@@ -48319,7 +48911,7 @@ pub mod tk {
         }
     }
     impl WithDeserializer for SleutelgegevenType {
-        type Deserializer = quick_xml_deserialize::SleutelgegevenTypeDeserializer;
+        type Deserializer = Box<quick_xml_deserialize::SleutelgegevenTypeDeserializer>;
     }
     #[derive(Clone, Debug, Eq, PartialEq)]
     pub struct SleuteltekstType(pub String);
@@ -48418,19 +49010,21 @@ pub mod tk {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    identificatiecode_bedrijfsdocument: None,
-                    levering_goedgekeurd: None,
-                    foutmelding: Vec::new(),
-                    stand: None,
-                    persoon: None,
-                    state__: Box::new(TerugkoppelingTypeDeserializerState::Init__),
-                })
+                Ok(
+                    Box::new(Self {
+                        identificatiecode_bedrijfsdocument: None,
+                        levering_goedgekeurd: None,
+                        foutmelding: Vec::new(),
+                        stand: None,
+                        persoon: None,
+                        state__: Box::new(TerugkoppelingTypeDeserializerState::Init__),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -48685,12 +49279,16 @@ pub mod tk {
             }
         }
         impl<'de> Deserializer<'de, super::TerugkoppelingType>
-        for TerugkoppelingTypeDeserializer {
+        for Box<TerugkoppelingTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::TerugkoppelingType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        TerugkoppelingTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -48978,18 +49576,20 @@ pub mod tk {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    foutcode: None,
-                    fouttekst: None,
-                    ernst: None,
-                    sleutelgegeven: Vec::new(),
-                    state__: Box::new(FoutmeldingTypeDeserializerState::Init__),
-                })
+                Ok(
+                    Box::new(Self {
+                        foutcode: None,
+                        fouttekst: None,
+                        ernst: None,
+                        sleutelgegeven: Vec::new(),
+                        state__: Box::new(FoutmeldingTypeDeserializerState::Init__),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -49196,12 +49796,16 @@ pub mod tk {
             }
         }
         impl<'de> Deserializer<'de, super::FoutmeldingType>
-        for FoutmeldingTypeDeserializer {
+        for Box<FoutmeldingTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::FoutmeldingType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        FoutmeldingTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -49432,16 +50036,18 @@ pub mod tk {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    volgnummer: None,
-                    aanlevermoment: None,
-                    state__: Box::new(StandTypeDeserializerState::Init__),
-                })
+                Ok(
+                    Box::new(Self {
+                        volgnummer: None,
+                        aanlevermoment: None,
+                        state__: Box::new(StandTypeDeserializerState::Init__),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -49559,12 +50165,16 @@ pub mod tk {
                 }
             }
         }
-        impl<'de> Deserializer<'de, super::StandType> for StandTypeDeserializer {
+        impl<'de> Deserializer<'de, super::StandType> for Box<StandTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::StandType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        StandTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -49778,14 +50388,16 @@ pub mod tk {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    state__: Box::new(PersoonTypeDeserializerState::Init__),
-                })
+                Ok(
+                    Box::new(Self {
+                        state__: Box::new(PersoonTypeDeserializerState::Init__),
+                    }),
+                )
             }
             fn finish_state(
                 helper: &mut DeserializeHelper,
@@ -49797,7 +50409,10 @@ pub mod tk {
                     S::Burgerservicenummer(mut values, None, deserializer) => {
                         if let Some(deserializer) = deserializer {
                             let value = deserializer.finish(helper)?;
-                            Self::store_burgerservicenummer(&mut values, value)?;
+                            PersoonTypeDeserializer::store_burgerservicenummer(
+                                &mut values,
+                                value,
+                            )?;
                         }
                         Ok(
                             super::PersoonType::Burgerservicenummer(
@@ -49808,7 +50423,10 @@ pub mod tk {
                     S::Onderwijsnummer(mut values, None, deserializer) => {
                         if let Some(deserializer) = deserializer {
                             let value = deserializer.finish(helper)?;
-                            Self::store_onderwijsnummer(&mut values, value)?;
+                            PersoonTypeDeserializer::store_onderwijsnummer(
+                                &mut values,
+                                value,
+                            )?;
                         }
                         Ok(
                             super::PersoonType::Onderwijsnummer(
@@ -49867,12 +50485,18 @@ pub mod tk {
                 }
                 if let Some(deserializer) = fallback {
                     let data = deserializer.finish(helper)?;
-                    Self::store_burgerservicenummer(&mut values, data)?;
+                    PersoonTypeDeserializer::store_burgerservicenummer(
+                        &mut values,
+                        data,
+                    )?;
                 }
                 match artifact {
                     DeserializerArtifact::None => unreachable!(),
                     DeserializerArtifact::Data(data) => {
-                        Self::store_burgerservicenummer(&mut values, data)?;
+                        PersoonTypeDeserializer::store_burgerservicenummer(
+                            &mut values,
+                            data,
+                        )?;
                         *self.state__ = S::Burgerservicenummer(values, None, None);
                         Ok(ElementHandlerOutput::from_event(event, allow_any))
                     }
@@ -49902,12 +50526,15 @@ pub mod tk {
                 }
                 if let Some(deserializer) = fallback {
                     let data = deserializer.finish(helper)?;
-                    Self::store_onderwijsnummer(&mut values, data)?;
+                    PersoonTypeDeserializer::store_onderwijsnummer(&mut values, data)?;
                 }
                 match artifact {
                     DeserializerArtifact::None => unreachable!(),
                     DeserializerArtifact::Data(data) => {
-                        Self::store_onderwijsnummer(&mut values, data)?;
+                        PersoonTypeDeserializer::store_onderwijsnummer(
+                            &mut values,
+                            data,
+                        )?;
                         *self.state__ = S::Onderwijsnummer(values, None, None);
                         Ok(ElementHandlerOutput::from_event(event, allow_any))
                     }
@@ -49922,12 +50549,17 @@ pub mod tk {
                 }
             }
         }
-        impl<'de> Deserializer<'de, super::PersoonType> for PersoonTypeDeserializer {
+        impl<'de> Deserializer<'de, super::PersoonType>
+        for Box<PersoonTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::PersoonType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        PersoonTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,
@@ -49976,7 +50608,7 @@ pub mod tk {
                         (state, Event::End(_)) => {
                             return Ok(DeserializerOutput {
                                 artifact: DeserializerArtifact::Data(
-                                    Self::finish_state(helper, state)?,
+                                    PersoonTypeDeserializer::finish_state(helper, state)?,
                                 ),
                                 event: DeserializerEvent::None,
                                 allow_any: false,
@@ -50060,7 +50692,7 @@ pub mod tk {
                 self,
                 helper: &mut DeserializeHelper,
             ) -> Result<super::PersoonType, Error> {
-                Self::finish_state(helper, *self.state__)
+                PersoonTypeDeserializer::finish_state(helper, *self.state__)
             }
         }
         #[derive(Debug)]
@@ -50085,16 +50717,18 @@ pub mod tk {
             fn from_bytes_start(
                 helper: &mut DeserializeHelper,
                 bytes_start: &BytesStart<'_>,
-            ) -> Result<Self, Error> {
+            ) -> Result<Box<Self>, Error> {
                 for attrib in helper.filter_xmlns_attributes(bytes_start) {
                     let attrib = attrib?;
                     helper.raise_unexpected_attrib_checked(&attrib)?;
                 }
-                Ok(Self {
-                    sleutelnaam: None,
-                    sleutelwaarde: None,
-                    state__: Box::new(SleutelgegevenTypeDeserializerState::Init__),
-                })
+                Ok(
+                    Box::new(Self {
+                        sleutelnaam: None,
+                        sleutelwaarde: None,
+                        state__: Box::new(SleutelgegevenTypeDeserializerState::Init__),
+                    }),
+                )
             }
             fn finish_state(
                 &mut self,
@@ -50213,12 +50847,16 @@ pub mod tk {
             }
         }
         impl<'de> Deserializer<'de, super::SleutelgegevenType>
-        for SleutelgegevenTypeDeserializer {
+        for Box<SleutelgegevenTypeDeserializer> {
             fn init(
                 helper: &mut DeserializeHelper,
                 event: Event<'de>,
             ) -> DeserializerResult<'de, super::SleutelgegevenType> {
-                helper.init_deserializer_from_start_event(event, Self::from_bytes_start)
+                helper
+                    .init_deserializer_from_start_event(
+                        event,
+                        SleutelgegevenTypeDeserializer::from_bytes_start,
+                    )
             }
             fn next(
                 mut self,

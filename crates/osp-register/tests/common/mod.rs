@@ -1,6 +1,9 @@
 //! Shared builders for the register's integration tests: deliveries in domain form.
 #![allow(dead_code)]
 
+pub mod model;
+pub mod xml;
+
 use std::sync::Arc;
 
 use chrono::NaiveDate;
