@@ -10,11 +10,12 @@ mod common;
 use chrono::{TimeZone, Utc};
 use osp_model::messages as m;
 use osp_model::Operation;
-use osp_register::berichten::bekostiging::{self, Beoordeling, SIGNALEN};
+use osp_register::berichten::bekostiging;
 use osp_register::berichten::bewijs::{self, Bewijs, SoortBewijs};
 use osp_register::berichten::{self, terugkoppeling, Berichtsoort, Kop};
+use osp_register::domain::Antwoord;
 use osp_register::domain::*;
-use osp_register::store::records::Antwoord;
+use osp_register::rules::g07_bekostiging::{Beoordeling, REGELS as SIGNALEN};
 
 use common::model::{rond, rond_op_naam};
 
