@@ -9,13 +9,30 @@ use quick_xml::NsReader;
 /// XInclude namespace; an `xi:include` would make a parser fetch another document.
 const XINCLUDE_NS: &[u8] = b"http://www.w3.org/2001/XInclude";
 
-/// Configurable input limits (SPEC §1: body ≤ 4 MiB, depth ≤ 64).
+/// Configurable input limits (SPEC §1: body ≤ 4 MiB, depth ≤ 64, attributes and names bounded).
+///
+/// The attribute and name limits exist because the cost of a start tag is not linear in its
+/// size: quick-xml's and libxml2's duplicate-attribute checks compare every attribute with every
+/// earlier one, and libxml2 raises one schema error per undeclared attribute. 100,000
+/// attributes on one element cost minutes of CPU. The defaults are far above anything a DUO
+/// message carries: the XSDs declare no attributes at all, so a real message has only namespace
+/// declarations (at most 4 per element and per document in `fixtures/`, plus a few dozen for a
+/// signed envelope); its longest qualified name has 52 bytes, its longest attribute value (a
+/// namespace URI) 71 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Largest accepted document in bytes.
     pub max_bytes: usize,
     /// Deepest accepted element nesting (the root element is depth 1).
     pub max_depth: usize,
+    /// Most attributes (namespace declarations included) on one element.
+    pub max_attributes_per_element: usize,
+    /// Most attributes (namespace declarations included) in the whole document.
+    pub max_attributes: usize,
+    /// Longest element or attribute name, prefix included, in bytes.
+    pub max_name_bytes: usize,
+    /// Longest attribute value as written (before unescaping), in bytes.
+    pub max_attribute_value_bytes: usize,
 }
 
 impl Default for Limits {
@@ -23,7 +40,35 @@ impl Default for Limits {
         Limits {
             max_bytes: 4 * 1024 * 1024,
             max_depth: 64,
+            max_attributes_per_element: 256,
+            max_attributes: 16 * 1024,
+            max_name_bytes: 256,
+            max_attribute_value_bytes: 4 * 1024,
         }
+    }
+}
+
+/// Which of the attribute and name limits of [`Limits`] a document broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// [`Limits::max_attributes_per_element`].
+    AttributesPerElement,
+    /// [`Limits::max_attributes`].
+    Attributes,
+    /// [`Limits::max_name_bytes`] (an element or attribute name).
+    NameBytes,
+    /// [`Limits::max_attribute_value_bytes`].
+    AttributeValueBytes,
+}
+
+impl std::fmt::Display for Limit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Limit::AttributesPerElement => "number of attributes on one element",
+            Limit::Attributes => "number of attributes in the document",
+            Limit::NameBytes => "length of an element or attribute name in bytes",
+            Limit::AttributeValueBytes => "length of an attribute value in bytes",
+        })
     }
 }
 
@@ -89,6 +134,18 @@ pub enum InputError {
         /// The reference found.
         melding: String,
     },
+    /// An attribute count or a name or value length above its [`Limits`] bound (DK0004).
+    #[error("{limit} exceeds {max} at line {regel}, column {kolom}")]
+    LimitExceeded {
+        /// Which limit.
+        limit: Limit,
+        /// Its configured value.
+        max: usize,
+        /// 1-based line of the start tag.
+        regel: u32,
+        /// 1-based column of the start tag.
+        kolom: u32,
+    },
     /// Elements nested deeper than `Limits::max_depth` (DK0004).
     #[error("nesting depth exceeds {limit} at line {regel}, column {kolom}")]
     TooDeep {
@@ -151,6 +208,14 @@ pub fn check(xml: &[u8], limits: &Limits) -> Result<(), InputError> {
             });
         }
     };
+    if let Some((offset, c)) = forbidden_char(text) {
+        let (regel, kolom) = line_column(xml, offset);
+        return Err(InputError::Malformed {
+            regel,
+            kolom,
+            melding: format!("character U+{:04X} is not allowed in XML", u32::from(c)),
+        });
+    }
     // quick-xml reports a BOM as text; strip it (a UTF-8 BOM is allowed).
     let (text, skipped) = match text.strip_prefix('\u{feff}') {
         Some(rest) => (rest, 3),
@@ -160,8 +225,34 @@ pub fn check(xml: &[u8], limits: &Limits) -> Result<(), InputError> {
         xml,
         skipped,
         limits,
+        attributes: std::cell::Cell::new(0),
     }
     .run(text)
+}
+
+/// XML 1.0 `Char`: tab, newline, carriage return, and U+0020 and up except U+FFFE and U+FFFF
+/// (surrogates cannot occur in a Rust `char`).
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
+}
+
+/// Byte offset and value of the first character XML 1.0 forbids anywhere in a document (a raw
+/// NUL, other C0 controls, U+FFFE, U+FFFF). quick-xml passes them through as text, and libxml2
+/// would then report them as schema errors instead of as not well-formed.
+fn forbidden_char(text: &str) -> Option<(usize, char)> {
+    // Only bytes below 0x20 and the lead byte 0xEF of U+FFFE/U+FFFF can start a forbidden
+    // character; skip everything else without decoding.
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(off) = bytes.get(i..)?.iter().position(|b| *b < 0x20 || *b == 0xEF) {
+        let at = i + off;
+        let c = text.get(at..)?.chars().next()?;
+        if !is_xml_char(c) {
+            return Some((at, c));
+        }
+        i = at + c.len_utf8();
+    }
+    None
 }
 
 /// State of one scan; positions are reported relative to the original bytes.
@@ -169,6 +260,8 @@ struct Scan<'a> {
     xml: &'a [u8],
     skipped: usize,
     limits: &'a Limits,
+    /// Attributes seen so far in the document.
+    attributes: std::cell::Cell<usize>,
 }
 
 impl Scan<'_> {
@@ -185,6 +278,16 @@ impl Scan<'_> {
             regel,
             kolom,
             melding: melding.into(),
+        }
+    }
+
+    fn over(&self, pos: u64, limit: Limit, max: usize) -> InputError {
+        let (regel, kolom) = self.at(pos);
+        InputError::LimitExceeded {
+            limit,
+            max,
+            regel,
+            kolom,
         }
     }
 
@@ -305,8 +408,36 @@ impl Scan<'_> {
         } else if e.name().prefix().is_some() {
             return Err(self.malformed(pos, "unbound namespace prefix"));
         }
-        for attr in e.attributes() {
+        let limits = self.limits;
+        if e.name().as_ref().len() > limits.max_name_bytes {
+            return Err(self.over(pos, Limit::NameBytes, limits.max_name_bytes));
+        }
+        // Counted while iterating: quick-xml's duplicate check makes each further attribute
+        // cost more than the last, so the scan stops at the first one over the limit.
+        for (n, attr) in e.attributes().enumerate() {
+            if n >= limits.max_attributes_per_element {
+                return Err(self.over(
+                    pos,
+                    Limit::AttributesPerElement,
+                    limits.max_attributes_per_element,
+                ));
+            }
+            let total = self.attributes.get() + 1;
+            if total > limits.max_attributes {
+                return Err(self.over(pos, Limit::Attributes, limits.max_attributes));
+            }
+            self.attributes.set(total);
             let attr = attr.map_err(|err| self.malformed(pos, err.to_string()))?;
+            if attr.key.as_ref().len() > limits.max_name_bytes {
+                return Err(self.over(pos, Limit::NameBytes, limits.max_name_bytes));
+            }
+            if attr.value.len() > limits.max_attribute_value_bytes {
+                return Err(self.over(
+                    pos,
+                    Limit::AttributeValueBytes,
+                    limits.max_attribute_value_bytes,
+                ));
+            }
             let value: &str = attr.value.as_ref();
             // Attribute values may hold only predefined entity and character references.
             let mut rest = value;
@@ -316,7 +447,11 @@ impl Scan<'_> {
                     return Err(self.malformed(pos, "unterminated reference in attribute"));
                 };
                 let name = tail[..semi].to_string();
-                check_ref_name(&name).map_err(|m| self.entity(pos, m))?;
+                if name.starts_with('#') {
+                    check_char_ref(&name).map_err(|m| self.malformed(pos, m))?;
+                } else {
+                    check_ref_name(&name).map_err(|m| self.entity(pos, m))?;
+                }
                 rest = &tail[semi + 1..];
             }
         }
@@ -330,7 +465,7 @@ impl Scan<'_> {
     ) -> Result<(), InputError> {
         if r.is_char_ref() {
             return match r.resolve_char_ref() {
-                Ok(Some(_)) => Ok(()),
+                Ok(Some(c)) if is_xml_char(c) => Ok(()),
                 _ => Err(self.malformed(pos, "invalid character reference")),
             };
         }
@@ -384,23 +519,33 @@ impl Scan<'_> {
     }
 }
 
-/// Accepts the five predefined entities and well-formed character references.
+/// Accepts the five predefined entities.
 fn check_ref_name(name: &str) -> Result<(), String> {
     match name {
         "lt" | "gt" | "amp" | "apos" | "quot" => Ok(()),
-        _ => {
-            let code = if let Some(hex) = name.strip_prefix("#x") {
-                u32::from_str_radix(hex, 16).ok()
-            } else if let Some(dec) = name.strip_prefix('#') {
-                dec.parse::<u32>().ok()
-            } else {
-                return Err(format!("undeclared entity &{name};"));
-            };
-            match code.and_then(char::from_u32) {
-                Some(c) if c != '\0' => Ok(()),
-                _ => Err(format!("invalid character reference &{name};")),
-            }
-        }
+        _ => Err(format!("undeclared entity &{name};")),
+    }
+}
+
+/// Accepts a character reference (`#65`, `#x41`) to a character XML 1.0 allows.
+fn check_char_ref(name: &str) -> Result<(), String> {
+    // `from_str_radix` and `parse` also accept a leading `+`, which XML does not.
+    let code = if let Some(hex) = name.strip_prefix("#x") {
+        hex.bytes()
+            .all(|b| b.is_ascii_hexdigit())
+            .then(|| u32::from_str_radix(hex, 16).ok())
+            .flatten()
+    } else if let Some(dec) = name.strip_prefix('#') {
+        dec.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| dec.parse::<u32>().ok())
+            .flatten()
+    } else {
+        None
+    };
+    match code.and_then(char::from_u32) {
+        Some(c) if is_xml_char(c) => Ok(()),
+        _ => Err(format!("invalid character reference &{name};")),
     }
 }
 
@@ -430,7 +575,7 @@ mod tests {
     fn refuses_size() {
         let l = Limits {
             max_bytes: 10,
-            max_depth: 64,
+            ..Limits::default()
         };
         assert!(matches!(
             check(b"<a>0123456789</a>", &l),
@@ -530,6 +675,7 @@ mod tests {
         let l = Limits {
             max_bytes: 1 << 20,
             max_depth: 3,
+            ..Limits::default()
         };
         check(b"<a><b><c/></b></a>", &l).unwrap();
         check(b"<a><b><c></c></b></a>", &l).unwrap();
@@ -546,6 +692,195 @@ mod tests {
             chk(&deep),
             Err(InputError::TooDeep { limit: 64, .. })
         ));
+    }
+
+    /// `<r a0="v" a1="v" …/>` with `n` attributes.
+    fn with_attributes(n: usize) -> String {
+        let attrs: String = (0..n).map(|i| format!(" a{i}=\"v\"")).collect();
+        format!("<r{attrs}/>")
+    }
+
+    fn over(r: Result<(), InputError>) -> Option<(Limit, usize)> {
+        match r {
+            Err(InputError::LimitExceeded { limit, max, .. }) => Some((limit, max)),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn attributes_per_element_at_and_over_the_limit() {
+        let max = Limits::default().max_attributes_per_element;
+        chk(&with_attributes(max)).unwrap();
+        assert_eq!(
+            over(chk(&with_attributes(max + 1))),
+            Some((Limit::AttributesPerElement, max))
+        );
+        // Namespace declarations count as attributes.
+        let l = Limits {
+            max_attributes_per_element: 2,
+            ..Limits::default()
+        };
+        check(
+            b"<p:r xmlns:p=\"urn:x\" p:a=\"1\"><s b=\"1\" c=\"2\"/></p:r>",
+            &l,
+        )
+        .unwrap();
+        assert_eq!(
+            over(check(b"<p:r xmlns:p=\"urn:x\" p:a=\"1\" b=\"2\"/>", &l)),
+            Some((Limit::AttributesPerElement, 2))
+        );
+    }
+
+    #[test]
+    fn attributes_per_document_at_and_over_the_limit() {
+        let l = Limits {
+            max_attributes: 4,
+            ..Limits::default()
+        };
+        let ok = b"<r a=\"1\" b=\"2\"><s c=\"3\"/><s d=\"4\"></s></r>";
+        check(ok, &l).unwrap();
+        let e = check(
+            b"<r a=\"1\" b=\"2\"><s c=\"3\"/><s d=\"4\"/>\n<s e=\"5\"/></r>",
+            &l,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            InputError::LimitExceeded {
+                limit: Limit::Attributes,
+                max: 4,
+                regel: 2,
+                kolom: 1
+            }
+        );
+        // The default: spread over elements, within each element's own limit.
+        let max = Limits::default().max_attributes;
+        let per = Limits::default().max_attributes_per_element;
+        let doc = |n: usize| {
+            let full = with_attributes(per).replace("<r", "<s");
+            let rest = with_attributes(n % per).replace("<r", "<s");
+            format!("<r>{}{rest}</r>", full.repeat(n / per))
+        };
+        chk(&doc(max)).unwrap();
+        assert_eq!(over(chk(&doc(max + 1))), Some((Limit::Attributes, max)));
+    }
+
+    #[test]
+    fn name_lengths_at_and_over_the_limit() {
+        let max = Limits::default().max_name_bytes;
+        let name = |n: usize| "n".repeat(n);
+        chk(&format!("<{0}></{0}>", name(max))).unwrap();
+        assert_eq!(
+            over(chk(&format!("<{0}></{0}>", name(max + 1)))),
+            Some((Limit::NameBytes, max))
+        );
+        // The prefix counts.
+        chk(&format!("<p:{0} xmlns:p=\"urn:x\"/>", name(max - 2))).unwrap();
+        assert_eq!(
+            over(chk(&format!("<p:{0} xmlns:p=\"urn:x\"/>", name(max - 1)))),
+            Some((Limit::NameBytes, max))
+        );
+        chk(&format!("<r {}=\"v\"/>", name(max))).unwrap();
+        assert_eq!(
+            over(chk(&format!("<r {}=\"v\"/>", name(max + 1)))),
+            Some((Limit::NameBytes, max))
+        );
+    }
+
+    #[test]
+    fn attribute_value_length_at_and_over_the_limit() {
+        let max = Limits::default().max_attribute_value_bytes;
+        chk(&format!("<r a=\"{}\"/>", "v".repeat(max))).unwrap();
+        assert_eq!(
+            over(chk(&format!("<r a=\"{}\"/>", "v".repeat(max + 1)))),
+            Some((Limit::AttributeValueBytes, max))
+        );
+        // As written: an escaped character counts with its reference.
+        chk(&format!("<r a=\"{}&amp;\"/>", "v".repeat(max - 5))).unwrap();
+        assert!(over(chk(&format!("<r a=\"{}&amp;\"/>", "v".repeat(max - 4)))).is_some());
+    }
+
+    #[test]
+    fn hundred_thousand_attributes_are_refused_early() {
+        let doc = with_attributes(100_000);
+        let t = std::time::Instant::now();
+        let r = chk(&doc);
+        eprintln!(
+            "guard refused {} bytes with 100000 attributes in {:?}",
+            doc.len(),
+            t.elapsed()
+        );
+        assert_eq!(
+            r,
+            Err(InputError::LimitExceeded {
+                limit: Limit::AttributesPerElement,
+                max: 256,
+                regel: 1,
+                kolom: 1
+            })
+        );
+    }
+
+    #[test]
+    fn refuses_characters_xml_forbids() {
+        let mut forbidden: Vec<char> = (0u8..0x20)
+            .filter(|b| !matches!(b, b'\t' | b'\n' | b'\r'))
+            .map(char::from)
+            .collect();
+        forbidden.extend(['\u{fffe}', '\u{ffff}']);
+        for c in forbidden {
+            for doc in [
+                format!("<a>\n x{c}</a>"),
+                format!("<a>\n <b c=\"{c}\"/></a>"),
+            ] {
+                let e = chk(&doc).unwrap_err();
+                let InputError::Malformed { regel, kolom, .. } = e else {
+                    panic!("U+{:04X}: {e:?}", u32::from(c))
+                };
+                let col = if doc.contains("<b") { 8 } else { 3 };
+                assert_eq!((regel, kolom), (2, col), "U+{:04X}", u32::from(c));
+            }
+        }
+        // A raw NUL after a BOM: the column counts the BOM's bytes, like libxml2's.
+        assert!(matches!(
+            check(b"\xEF\xBB\xBF<a>\0</a>", &Limits::default()),
+            Err(InputError::Malformed {
+                regel: 1,
+                kolom: 7,
+                ..
+            })
+        ));
+        // Near misses: every other character is allowed, including C1 controls and U+FFFD.
+        for c in [
+            '\t',
+            '\r',
+            ' ',
+            '\u{7f}',
+            '\u{85}',
+            '\u{d7ff}',
+            '\u{e000}',
+            '\u{fffd}',
+            '\u{10000}',
+            '\u{10ffff}',
+            '\u{efbf}',
+        ] {
+            chk(&format!("<a b=\"{c}\">{c}</a>")).unwrap();
+        }
+    }
+
+    #[test]
+    fn refuses_references_to_characters_xml_forbids() {
+        for r in [
+            "&#1;", "&#x1F;", "&#xFFFE;", "&#65535;", "&#x+41;", "&#+65;", "&#xD800;",
+        ] {
+            for doc in [format!("<a>{r}</a>"), format!("<a b=\"{r}\"/>")] {
+                let e = chk(&doc).unwrap_err();
+                assert!(matches!(e, InputError::Malformed { .. }), "{doc}: {e:?}");
+            }
+        }
+        for r in ["&#9;", "&#xA;", "&#13;", "&#32;", "&#xFFFD;", "&#x10FFFF;"] {
+            chk(&format!("<a b=\"{r}\">{r}</a>")).unwrap();
+        }
     }
 
     #[test]
