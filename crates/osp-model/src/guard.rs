@@ -334,6 +334,9 @@ impl Scan<'_> {
                 }
                 Event::End(_) => depth = depth.saturating_sub(1),
                 Event::Text(ref t) => {
+                    if t.as_ref().contains("]]>") {
+                        return Err(self.malformed(start, "']]>' in text"));
+                    }
                     if depth == 0 && !t.as_ref().chars().all(|c| c.is_ascii_whitespace()) {
                         return Err(self.malformed(start, "text outside the root element"));
                     }
@@ -354,6 +357,7 @@ impl Scan<'_> {
                     if !is_first {
                         return Err(self.malformed(start, "XML declaration not at the start"));
                     }
+                    check_decl(d).map_err(|m| self.malformed(start, m))?;
                     if let Some(enc) = d.encoding() {
                         let enc = enc.map_err(|e| self.malformed(start, e.to_string()))?;
                         if !enc.eq_ignore_ascii_case("utf-8") && !enc.eq_ignore_ascii_case("utf8") {
@@ -412,6 +416,12 @@ impl Scan<'_> {
         if e.name().as_ref().len() > limits.max_name_bytes {
             return Err(self.over(pos, Limit::NameBytes, limits.max_name_bytes));
         }
+        if !is_qname(e.name().as_ref()) {
+            return Err(self.malformed(pos, "invalid element name"));
+        }
+        if !attributes_separated(e.as_ref()) {
+            return Err(self.malformed(pos, "attributes not separated by white space"));
+        }
         // Counted while iterating: quick-xml's duplicate check makes each further attribute
         // cost more than the last, so the scan stops at the first one over the limit.
         for (n, attr) in e.attributes().enumerate() {
@@ -431,6 +441,9 @@ impl Scan<'_> {
             if attr.key.as_ref().len() > limits.max_name_bytes {
                 return Err(self.over(pos, Limit::NameBytes, limits.max_name_bytes));
             }
+            if !is_qname(attr.key.as_ref()) {
+                return Err(self.malformed(pos, "invalid attribute name"));
+            }
             if attr.value.len() > limits.max_attribute_value_bytes {
                 return Err(self.over(
                     pos,
@@ -439,6 +452,10 @@ impl Scan<'_> {
                 ));
             }
             let value: &str = attr.value.as_ref();
+            // quick-xml reads up to the closing quote; XML forbids a raw `<` before it.
+            if value.contains('<') {
+                return Err(self.malformed(pos, "'<' in an attribute value"));
+            }
             // Attribute values may hold only predefined entity and character references.
             let mut rest = value;
             while let Some(amp) = rest.find('&') {
@@ -519,6 +536,127 @@ impl Scan<'_> {
     }
 }
 
+/// XML 1.0 (fifth edition) `NameStartChar`, without the colon.
+fn is_name_start(c: char) -> bool {
+    matches!(c,
+        'A'..='Z' | '_' | 'a'..='z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}'
+        | '\u{F8}'..='\u{2FF}' | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}'
+        | '\u{200C}'..='\u{200D}' | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}'
+        | '\u{3001}'..='\u{D7FF}' | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}'
+        | '\u{10000}'..='\u{EFFFF}')
+}
+
+/// XML 1.0 (fifth edition) `NameChar`, without the colon.
+fn is_name_char(c: char) -> bool {
+    is_name_start(c)
+        || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+}
+
+/// A namespace-aware qualified name: `NCName` or `NCName:NCName`. quick-xml takes whatever
+/// sits between `<` and white space as a name; libxml2 refuses anything else.
+fn is_qname(name: &str) -> bool {
+    let ncname = |n: &str| {
+        let mut chars = n.chars();
+        chars.next().is_some_and(is_name_start) && chars.all(is_name_char)
+    };
+    match name.split_once(':') {
+        Some((prefix, local)) => ncname(prefix) && ncname(local),
+        None => ncname(name),
+    }
+}
+
+/// True when every attribute value in a start tag's content is followed by white space, `/`
+/// or the end: quick-xml also reads `a="1"b="2"`, which XML does not allow.
+fn attributes_separated(tag: &str) -> bool {
+    let mut quote: Option<char> = None;
+    let mut closed = false;
+    for c in tag.chars() {
+        if closed && !(is_s(c) || c == '/') {
+            return false;
+        }
+        closed = false;
+        match quote {
+            Some(q) if c == q => {
+                quote = None;
+                closed = true;
+            }
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None => {}
+        }
+    }
+    true
+}
+
+/// XML 1.0 white space.
+fn is_s(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+/// Checks an XML declaration's content (between `<?` and `?>`) against XML 1.0 `XMLDecl`:
+/// `version`, then optionally `encoding` and `standalone`, in that order, each after white
+/// space. quick-xml reads the pseudo-attributes leniently; libxml2 does not.
+fn check_decl(content: &str) -> Result<(), &'static str> {
+    const NAMES: [&str; 3] = ["version", "encoding", "standalone"];
+    let mut rest = content
+        .strip_prefix("xml")
+        .ok_or("malformed XML declaration")?;
+    let mut next = 0;
+    loop {
+        let trimmed = rest.trim_start_matches(is_s);
+        if trimmed.is_empty() {
+            break;
+        }
+        if trimmed.len() == rest.len() {
+            return Err("white space expected in the XML declaration");
+        }
+        let name_end = trimmed
+            .find(|c: char| c == '=' || is_s(c))
+            .ok_or("'=' expected in the XML declaration")?;
+        let name = &trimmed[..name_end];
+        let index = NAMES
+            .iter()
+            .position(|n| *n == name)
+            .filter(|i| *i >= next && (next > 0 || *i == 0))
+            .ok_or("unexpected pseudo-attribute in the XML declaration")?;
+        next = index + 1;
+        let after = trimmed[name_end..]
+            .trim_start_matches(is_s)
+            .strip_prefix('=')
+            .ok_or("'=' expected in the XML declaration")?
+            .trim_start_matches(is_s);
+        let quote = after
+            .chars()
+            .next()
+            .filter(|c| *c == '"' || *c == '\'')
+            .ok_or("quoted value expected in the XML declaration")?;
+        let body = &after[1..];
+        let close = body
+            .find(quote)
+            .ok_or("unterminated value in the XML declaration")?;
+        let value = &body[..close];
+        let ok = match index {
+            0 => value
+                .strip_prefix("1.")
+                .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())),
+            1 => {
+                let mut b = value.bytes();
+                b.next().is_some_and(|c| c.is_ascii_alphabetic())
+                    && b.all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'))
+            }
+            _ => value == "yes" || value == "no",
+        };
+        if !ok {
+            return Err("invalid value in the XML declaration");
+        }
+        rest = &body[close + 1..];
+    }
+    if next == 0 {
+        return Err("version missing in the XML declaration");
+    }
+    Ok(())
+}
+
 /// Accepts the five predefined entities.
 fn check_ref_name(name: &str) -> Result<(), String> {
     match name {
@@ -569,6 +707,10 @@ mod tests {
         chk("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a xmlns=\"urn:x\"><b c=\"&amp;&#65;\">x &lt; y &#x41;</b><!-- c --></a>\n").unwrap();
         chk("\n\n  <p:a xmlns:p=\"urn:x\"><p:b/></p:a>").unwrap();
         chk("\u{feff}<a/>").unwrap();
+        chk("<?xml version='1.0' encoding = 'utf-8'\nstandalone=\"yes\" ?><a/>").unwrap();
+        chk("<?xml version=\"1.1\"?><a/>").unwrap();
+        chk("<a b=\"]]>\">]]&gt;]]</a>").unwrap();
+        chk("<_a.b-c\u{B7}d\u{E9} x\u{300}=\"1\" _:y=\"2\" xmlns:_=\"urn:x\"/>").unwrap();
     }
 
     #[test]
@@ -622,6 +764,24 @@ mod tests {
             "<a>&</a>",
             "<a><!-- x -- y --></a>",
             "<a/><?xml version=\"1.0\"?>",
+            "<a b=\"<\"/>",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"&amp;?><a/>",
+            "<?xml version=\"1.0\"encoding=\"UTF-8\"?><a/>",
+            "<?xml encoding=\"UTF-8\" version=\"1.0\"?><a/>",
+            "<?xml version=\"1.0\" standalone=\"maybe\"?><a/>",
+            "<?xml version=\"2.0\"?><a/>",
+            "<?xml version='1.0\"?><a/>",
+            "<?xml?><a/>",
+            "<a>x]]>y</a>",
+            "<a 1b=\"v\"/>",
+            "<a b-=\"v\" 2025-13-45z=\"v\"/>",
+            "<1a/>",
+            "<a:b:c xmlns:a=\"urn:x\"/>",
+            "<a xmlns:=\"urn:x\"/>",
+            "<\u{B7}a/>",
+            "<a b=\"1\"c=\"2\"/>",
+            "<a b='1'c='2'></a>",
+            "<a b='x<y'></a>",
         ] {
             let e = chk(s).unwrap_err();
             assert!(matches!(e, InputError::Malformed { .. }), "{s}: {e:?}");
