@@ -312,7 +312,7 @@ impl Scan<'_> {
                             return Err(self.malformed(start, "more than one root element"));
                         }
                     }
-                    self.check_element(start, &ns, e)?;
+                    self.check_element(start, &ns, e, reader.resolver())?;
                     if matches!(event, Event::Start(_)) {
                         depth += 1;
                         if depth > self.limits.max_depth {
@@ -399,6 +399,7 @@ impl Scan<'_> {
         pos: u64,
         ns: &Option<Vec<u8>>,
         e: &quick_xml::events::BytesStart<'_>,
+        resolver: &quick_xml::name::NamespaceResolver,
     ) -> Result<(), InputError> {
         if let Some(uri) = ns {
             if uri.as_slice() == XINCLUDE_NS {
@@ -443,6 +444,17 @@ impl Scan<'_> {
             }
             if !is_qname(attr.key.as_ref()) {
                 return Err(self.malformed(pos, "invalid attribute name"));
+            }
+            let declaration =
+                attr.key.as_ref() == "xmlns" || attr.key.as_ref().starts_with("xmlns:");
+            if !declaration
+                && attr.key.prefix().is_some()
+                && !matches!(
+                    resolver.resolve_attribute(attr.key).0,
+                    ResolveResult::Bound(_)
+                )
+            {
+                return Err(self.malformed(pos, "unbound namespace prefix on an attribute"));
             }
             if attr.value.len() > limits.max_attribute_value_bytes {
                 return Err(self.over(
@@ -710,6 +722,7 @@ mod tests {
         chk("<?xml version='1.0' encoding = 'utf-8'\nstandalone=\"yes\" ?><a/>").unwrap();
         chk("<?xml version=\"1.1\"?><a/>").unwrap();
         chk("<a b=\"]]>\">]]&gt;]]</a>").unwrap();
+        chk("<a xmlns:p=\"urn:x\"><b p:c=\"1\" xml:lang=\"nl\"/></a>").unwrap();
         chk("<_a.b-c\u{B7}d\u{E9} x\u{300}=\"1\" _:y=\"2\" xmlns:_=\"urn:x\"/>").unwrap();
     }
 
@@ -780,6 +793,9 @@ mod tests {
             "<a xmlns:=\"urn:x\"/>",
             "<\u{B7}a/>",
             "<a b=\"1\"c=\"2\"/>",
+            "<m lxmlns:idp=''/>",
+            "<a><b p:c=\"1\"/></a>",
+            "<a><b xmlns:p=\"urn:x\"/><c p:d=\"1\"/></a>",
             "<a b='1'c='2'></a>",
             "<a b='x<y'></a>",
         ] {
