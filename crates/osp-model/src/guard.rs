@@ -420,6 +420,10 @@ impl Scan<'_> {
         if !is_qname(e.name().as_ref()) {
             return Err(self.malformed(pos, "invalid element name"));
         }
+        // quick-xml resolves the reserved prefix `xmlns` on an element; Namespaces in XML forbid it.
+        if e.name().as_ref().starts_with("xmlns:") {
+            return Err(self.malformed(pos, "element with the prefix xmlns"));
+        }
         if !attributes_separated(e.as_ref()) {
             return Err(self.malformed(pos, "attributes not separated by white space"));
         }
@@ -447,6 +451,10 @@ impl Scan<'_> {
             }
             let declaration =
                 attr.key.as_ref() == "xmlns" || attr.key.as_ref().starts_with("xmlns:");
+            if declaration {
+                check_declaration(attr.key.as_ref(), attr.value.as_ref())
+                    .map_err(|m| self.malformed(pos, m))?;
+            }
             if !declaration
                 && attr.key.prefix().is_some()
                 && !matches!(
@@ -600,6 +608,24 @@ fn attributes_separated(tag: &str) -> bool {
     true
 }
 
+/// The rules Namespaces in XML 1.0 set on declarations (`xmlns` / `xmlns:p`, value as written),
+/// which libxml2 enforces and quick-xml does not.
+fn check_declaration(key: &str, value: &str) -> Result<(), &'static str> {
+    const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+    const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
+    match key.strip_prefix("xmlns:") {
+        Some("xmlns") => Err("the prefix xmlns cannot be declared"),
+        Some("xml") if value != XML_NS => Err("the prefix xml bound to another namespace"),
+        Some(p) if p != "xml" && value == XML_NS => {
+            Err("the XML namespace bound to another prefix")
+        }
+        Some(_) if value.is_empty() => Err("a prefix cannot be bound to the empty namespace"),
+        None if value == XML_NS => Err("the XML namespace as the default namespace"),
+        _ if value == XMLNS_NS => Err("the xmlns namespace cannot be declared"),
+        _ => Ok(()),
+    }
+}
+
 /// XML 1.0 white space.
 fn is_s(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\r' | '\n')
@@ -723,6 +749,8 @@ mod tests {
         chk("<?xml version=\"1.1\"?><a/>").unwrap();
         chk("<a b=\"]]>\">]]&gt;]]</a>").unwrap();
         chk("<a xmlns:p=\"urn:x\"><b p:c=\"1\" xml:lang=\"nl\"/></a>").unwrap();
+        chk("<a xmlns:xml=\"http://www.w3.org/XML/1998/namespace\" xmlns=\"\"/>").unwrap();
+        chk("<xml:a/>").unwrap();
         chk("<_a.b-c\u{B7}d\u{E9} x\u{300}=\"1\" _:y=\"2\" xmlns:_=\"urn:x\"/>").unwrap();
     }
 
@@ -796,6 +824,14 @@ mod tests {
             "<m lxmlns:idp=''/>",
             "<a><b p:c=\"1\"/></a>",
             "<a><b xmlns:p=\"urn:x\"/><c p:d=\"1\"/></a>",
+            "<xmlns:insob/>",
+            "<a xmlns:xmlns=\"urn:x\"/>",
+            "<a xmlns:xml=\"urn:x\"/>",
+            "<a xmlns:p=\"http://www.w3.org/XML/1998/namespace\"/>",
+            "<a xmlns=\"http://www.w3.org/XML/1998/namespace\"/>",
+            "<a xmlns:p=\"http://www.w3.org/2000/xmlns/\"/>",
+            "<a xmlns=\"http://www.w3.org/2000/xmlns/\"/>",
+            "<a xmlns:p=\"\"/>",
             "<a b='1'c='2'></a>",
             "<a b='x<y'></a>",
         ] {
