@@ -153,7 +153,8 @@ fn libxml2_well_formed(text: &str) -> Result<(), String> {
     // SAFETY: the handler points at `errors` only during the parse; the document is freed.
     let doc = unsafe {
         let handler: unsafe extern "C" fn(*mut std::ffi::c_void, *mut b::_xmlError) = collect;
-        #[allow(clippy::missing_transmute_annotations)]
+        // libxml2 < 2.12 declares the error parameter mutable, later versions const: same ABI.
+        #[allow(clippy::missing_transmute_annotations, clippy::useless_transmute)]
         b::xmlSetStructuredErrorFunc(
             (&mut errors as *mut Errors).cast(),
             Some(std::mem::transmute(handler)),
