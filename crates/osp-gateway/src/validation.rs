@@ -47,6 +47,7 @@ pub fn guard(bytes: &[u8], limits: &Limits) -> Result<(), (Fault, bool)> {
     let g = guard::Limits {
         max_bytes: limits.max_body_bytes,
         max_depth: limits.max_depth,
+        ..guard::Limits::default()
     };
     let Err(e) = guard::check(bytes, &g) else {
         return Ok(());
@@ -117,6 +118,19 @@ pub fn guard(bytes: &[u8], limits: &Limits) -> Result<(), (Fault, bool)> {
                 kolom,
                 "DOCTYPE".into(),
             )),
+            false,
+        ),
+        InputError::LimitExceeded {
+            limit,
+            max,
+            regel,
+            kolom,
+        } => (
+            Fault::new(
+                FaultCode::DK0004,
+                "XML overschrijdt een limiet voor attributen of namen",
+            )
+            .with_locaties(at(regel, kolom, format!("{limit} exceeds {max}"))),
             false,
         ),
         InputError::TooDeep {

@@ -9,13 +9,30 @@ use quick_xml::NsReader;
 /// XInclude namespace; an `xi:include` would make a parser fetch another document.
 const XINCLUDE_NS: &[u8] = b"http://www.w3.org/2001/XInclude";
 
-/// Configurable input limits (SPEC §1: body ≤ 4 MiB, depth ≤ 64).
+/// Configurable input limits (SPEC §1: body ≤ 4 MiB, depth ≤ 64, attributes and names bounded).
+///
+/// The attribute and name limits exist because the cost of a start tag is not linear in its
+/// size: quick-xml's and libxml2's duplicate-attribute checks compare every attribute with every
+/// earlier one, and libxml2 raises one schema error per undeclared attribute. 100,000
+/// attributes on one element cost minutes of CPU. The defaults are far above anything a DUO
+/// message carries: the XSDs declare no attributes at all, so a real message has only namespace
+/// declarations (at most 4 per element and per document in `fixtures/`, plus a few dozen for a
+/// signed envelope); its longest qualified name has 52 bytes, its longest attribute value (a
+/// namespace URI) 71 bytes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     /// Largest accepted document in bytes.
     pub max_bytes: usize,
     /// Deepest accepted element nesting (the root element is depth 1).
     pub max_depth: usize,
+    /// Most attributes (namespace declarations included) on one element.
+    pub max_attributes_per_element: usize,
+    /// Most attributes (namespace declarations included) in the whole document.
+    pub max_attributes: usize,
+    /// Longest element or attribute name, prefix included, in bytes.
+    pub max_name_bytes: usize,
+    /// Longest attribute value as written (before unescaping), in bytes.
+    pub max_attribute_value_bytes: usize,
 }
 
 impl Default for Limits {
@@ -23,7 +40,35 @@ impl Default for Limits {
         Limits {
             max_bytes: 4 * 1024 * 1024,
             max_depth: 64,
+            max_attributes_per_element: 256,
+            max_attributes: 16 * 1024,
+            max_name_bytes: 256,
+            max_attribute_value_bytes: 4 * 1024,
         }
+    }
+}
+
+/// Which of the attribute and name limits of [`Limits`] a document broke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Limit {
+    /// [`Limits::max_attributes_per_element`].
+    AttributesPerElement,
+    /// [`Limits::max_attributes`].
+    Attributes,
+    /// [`Limits::max_name_bytes`] (an element or attribute name).
+    NameBytes,
+    /// [`Limits::max_attribute_value_bytes`].
+    AttributeValueBytes,
+}
+
+impl std::fmt::Display for Limit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Limit::AttributesPerElement => "number of attributes on one element",
+            Limit::Attributes => "number of attributes in the document",
+            Limit::NameBytes => "length of an element or attribute name in bytes",
+            Limit::AttributeValueBytes => "length of an attribute value in bytes",
+        })
     }
 }
 
@@ -89,6 +134,18 @@ pub enum InputError {
         /// The reference found.
         melding: String,
     },
+    /// An attribute count or a name or value length above its [`Limits`] bound (DK0004).
+    #[error("{limit} exceeds {max} at line {regel}, column {kolom}")]
+    LimitExceeded {
+        /// Which limit.
+        limit: Limit,
+        /// Its configured value.
+        max: usize,
+        /// 1-based line of the start tag.
+        regel: u32,
+        /// 1-based column of the start tag.
+        kolom: u32,
+    },
     /// Elements nested deeper than `Limits::max_depth` (DK0004).
     #[error("nesting depth exceeds {limit} at line {regel}, column {kolom}")]
     TooDeep {
@@ -151,6 +208,14 @@ pub fn check(xml: &[u8], limits: &Limits) -> Result<(), InputError> {
             });
         }
     };
+    if let Some((offset, c)) = forbidden_char(text) {
+        let (regel, kolom) = line_column(xml, offset);
+        return Err(InputError::Malformed {
+            regel,
+            kolom,
+            melding: format!("character U+{:04X} is not allowed in XML", u32::from(c)),
+        });
+    }
     // quick-xml reports a BOM as text; strip it (a UTF-8 BOM is allowed).
     let (text, skipped) = match text.strip_prefix('\u{feff}') {
         Some(rest) => (rest, 3),
@@ -160,8 +225,34 @@ pub fn check(xml: &[u8], limits: &Limits) -> Result<(), InputError> {
         xml,
         skipped,
         limits,
+        attributes: std::cell::Cell::new(0),
     }
     .run(text)
+}
+
+/// XML 1.0 `Char`: tab, newline, carriage return, and U+0020 and up except U+FFFE and U+FFFF
+/// (surrogates cannot occur in a Rust `char`).
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r') || (c >= ' ' && c != '\u{fffe}' && c != '\u{ffff}')
+}
+
+/// Byte offset and value of the first character XML 1.0 forbids anywhere in a document (a raw
+/// NUL, other C0 controls, U+FFFE, U+FFFF). quick-xml passes them through as text, and libxml2
+/// would then report them as schema errors instead of as not well-formed.
+fn forbidden_char(text: &str) -> Option<(usize, char)> {
+    // Only bytes below 0x20 and the lead byte 0xEF of U+FFFE/U+FFFF can start a forbidden
+    // character; skip everything else without decoding.
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while let Some(off) = bytes.get(i..)?.iter().position(|b| *b < 0x20 || *b == 0xEF) {
+        let at = i + off;
+        let c = text.get(at..)?.chars().next()?;
+        if !is_xml_char(c) {
+            return Some((at, c));
+        }
+        i = at + c.len_utf8();
+    }
+    None
 }
 
 /// State of one scan; positions are reported relative to the original bytes.
@@ -169,6 +260,8 @@ struct Scan<'a> {
     xml: &'a [u8],
     skipped: usize,
     limits: &'a Limits,
+    /// Attributes seen so far in the document.
+    attributes: std::cell::Cell<usize>,
 }
 
 impl Scan<'_> {
@@ -185,6 +278,16 @@ impl Scan<'_> {
             regel,
             kolom,
             melding: melding.into(),
+        }
+    }
+
+    fn over(&self, pos: u64, limit: Limit, max: usize) -> InputError {
+        let (regel, kolom) = self.at(pos);
+        InputError::LimitExceeded {
+            limit,
+            max,
+            regel,
+            kolom,
         }
     }
 
@@ -209,7 +312,7 @@ impl Scan<'_> {
                             return Err(self.malformed(start, "more than one root element"));
                         }
                     }
-                    self.check_element(start, &ns, e)?;
+                    self.check_element(start, &ns, e, reader.resolver())?;
                     if matches!(event, Event::Start(_)) {
                         depth += 1;
                         if depth > self.limits.max_depth {
@@ -231,6 +334,9 @@ impl Scan<'_> {
                 }
                 Event::End(_) => depth = depth.saturating_sub(1),
                 Event::Text(ref t) => {
+                    if t.as_ref().contains("]]>") {
+                        return Err(self.malformed(start, "']]>' in text"));
+                    }
                     if depth == 0 && !t.as_ref().chars().all(|c| c.is_ascii_whitespace()) {
                         return Err(self.malformed(start, "text outside the root element"));
                     }
@@ -251,6 +357,7 @@ impl Scan<'_> {
                     if !is_first {
                         return Err(self.malformed(start, "XML declaration not at the start"));
                     }
+                    check_decl(d).map_err(|m| self.malformed(start, m))?;
                     if let Some(enc) = d.encoding() {
                         let enc = enc.map_err(|e| self.malformed(start, e.to_string()))?;
                         if !enc.eq_ignore_ascii_case("utf-8") && !enc.eq_ignore_ascii_case("utf8") {
@@ -292,6 +399,7 @@ impl Scan<'_> {
         pos: u64,
         ns: &Option<Vec<u8>>,
         e: &quick_xml::events::BytesStart<'_>,
+        resolver: &quick_xml::name::NamespaceResolver,
     ) -> Result<(), InputError> {
         if let Some(uri) = ns {
             if uri.as_slice() == XINCLUDE_NS {
@@ -305,9 +413,69 @@ impl Scan<'_> {
         } else if e.name().prefix().is_some() {
             return Err(self.malformed(pos, "unbound namespace prefix"));
         }
-        for attr in e.attributes() {
+        let limits = self.limits;
+        if e.name().as_ref().len() > limits.max_name_bytes {
+            return Err(self.over(pos, Limit::NameBytes, limits.max_name_bytes));
+        }
+        if !is_qname(e.name().as_ref()) {
+            return Err(self.malformed(pos, "invalid element name"));
+        }
+        // quick-xml resolves the reserved prefix `xmlns` on an element; Namespaces in XML forbid it.
+        if e.name().as_ref().starts_with("xmlns:") {
+            return Err(self.malformed(pos, "element with the prefix xmlns"));
+        }
+        if !attributes_separated(e.as_ref()) {
+            return Err(self.malformed(pos, "attributes not separated by white space"));
+        }
+        // Counted while iterating: quick-xml's duplicate check makes each further attribute
+        // cost more than the last, so the scan stops at the first one over the limit.
+        for (n, attr) in e.attributes().enumerate() {
+            if n >= limits.max_attributes_per_element {
+                return Err(self.over(
+                    pos,
+                    Limit::AttributesPerElement,
+                    limits.max_attributes_per_element,
+                ));
+            }
+            let total = self.attributes.get() + 1;
+            if total > limits.max_attributes {
+                return Err(self.over(pos, Limit::Attributes, limits.max_attributes));
+            }
+            self.attributes.set(total);
             let attr = attr.map_err(|err| self.malformed(pos, err.to_string()))?;
+            if attr.key.as_ref().len() > limits.max_name_bytes {
+                return Err(self.over(pos, Limit::NameBytes, limits.max_name_bytes));
+            }
+            if !is_qname(attr.key.as_ref()) {
+                return Err(self.malformed(pos, "invalid attribute name"));
+            }
+            let declaration =
+                attr.key.as_ref() == "xmlns" || attr.key.as_ref().starts_with("xmlns:");
+            if declaration {
+                check_declaration(attr.key.as_ref(), attr.value.as_ref())
+                    .map_err(|m| self.malformed(pos, m))?;
+            }
+            if !declaration
+                && attr.key.prefix().is_some()
+                && !matches!(
+                    resolver.resolve_attribute(attr.key).0,
+                    ResolveResult::Bound(_)
+                )
+            {
+                return Err(self.malformed(pos, "unbound namespace prefix on an attribute"));
+            }
+            if attr.value.len() > limits.max_attribute_value_bytes {
+                return Err(self.over(
+                    pos,
+                    Limit::AttributeValueBytes,
+                    limits.max_attribute_value_bytes,
+                ));
+            }
             let value: &str = attr.value.as_ref();
+            // quick-xml reads up to the closing quote; XML forbids a raw `<` before it.
+            if value.contains('<') {
+                return Err(self.malformed(pos, "'<' in an attribute value"));
+            }
             // Attribute values may hold only predefined entity and character references.
             let mut rest = value;
             while let Some(amp) = rest.find('&') {
@@ -316,7 +484,11 @@ impl Scan<'_> {
                     return Err(self.malformed(pos, "unterminated reference in attribute"));
                 };
                 let name = tail[..semi].to_string();
-                check_ref_name(&name).map_err(|m| self.entity(pos, m))?;
+                if name.starts_with('#') {
+                    check_char_ref(&name).map_err(|m| self.malformed(pos, m))?;
+                } else {
+                    check_ref_name(&name).map_err(|m| self.entity(pos, m))?;
+                }
                 rest = &tail[semi + 1..];
             }
         }
@@ -330,7 +502,7 @@ impl Scan<'_> {
     ) -> Result<(), InputError> {
         if r.is_char_ref() {
             return match r.resolve_char_ref() {
-                Ok(Some(_)) => Ok(()),
+                Ok(Some(c)) if is_xml_char(c) => Ok(()),
                 _ => Err(self.malformed(pos, "invalid character reference")),
             };
         }
@@ -384,23 +556,172 @@ impl Scan<'_> {
     }
 }
 
-/// Accepts the five predefined entities and well-formed character references.
+/// XML 1.0 (fifth edition) `NameStartChar`, without the colon.
+fn is_name_start(c: char) -> bool {
+    matches!(c,
+        'A'..='Z' | '_' | 'a'..='z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}'
+        | '\u{F8}'..='\u{2FF}' | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}'
+        | '\u{200C}'..='\u{200D}' | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}'
+        | '\u{3001}'..='\u{D7FF}' | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}'
+        | '\u{10000}'..='\u{EFFFF}')
+}
+
+/// XML 1.0 (fifth edition) `NameChar`, without the colon.
+fn is_name_char(c: char) -> bool {
+    is_name_start(c)
+        || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
+}
+
+/// A namespace-aware qualified name: `NCName` or `NCName:NCName`. quick-xml takes whatever
+/// sits between `<` and white space as a name; libxml2 refuses anything else.
+fn is_qname(name: &str) -> bool {
+    let ncname = |n: &str| {
+        let mut chars = n.chars();
+        chars.next().is_some_and(is_name_start) && chars.all(is_name_char)
+    };
+    match name.split_once(':') {
+        Some((prefix, local)) => ncname(prefix) && ncname(local),
+        None => ncname(name),
+    }
+}
+
+/// True when every attribute value in a start tag's content is followed by white space, `/`
+/// or the end: quick-xml also reads `a="1"b="2"`, which XML does not allow.
+fn attributes_separated(tag: &str) -> bool {
+    let mut quote: Option<char> = None;
+    let mut closed = false;
+    for c in tag.chars() {
+        if closed && !(is_s(c) || c == '/') {
+            return false;
+        }
+        closed = false;
+        match quote {
+            Some(q) if c == q => {
+                quote = None;
+                closed = true;
+            }
+            Some(_) => {}
+            None if c == '"' || c == '\'' => quote = Some(c),
+            None => {}
+        }
+    }
+    true
+}
+
+/// The rules Namespaces in XML 1.0 set on declarations (`xmlns` / `xmlns:p`, value as written),
+/// which libxml2 enforces and quick-xml does not.
+fn check_declaration(key: &str, value: &str) -> Result<(), &'static str> {
+    const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+    const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
+    match key.strip_prefix("xmlns:") {
+        Some("xmlns") => Err("the prefix xmlns cannot be declared"),
+        Some("xml") if value != XML_NS => Err("the prefix xml bound to another namespace"),
+        Some(p) if p != "xml" && value == XML_NS => {
+            Err("the XML namespace bound to another prefix")
+        }
+        Some(_) if value.is_empty() => Err("a prefix cannot be bound to the empty namespace"),
+        None if value == XML_NS => Err("the XML namespace as the default namespace"),
+        _ if value == XMLNS_NS => Err("the xmlns namespace cannot be declared"),
+        _ => Ok(()),
+    }
+}
+
+/// XML 1.0 white space.
+fn is_s(c: char) -> bool {
+    matches!(c, ' ' | '\t' | '\r' | '\n')
+}
+
+/// Checks an XML declaration's content (between `<?` and `?>`) against XML 1.0 `XMLDecl`:
+/// `version`, then optionally `encoding` and `standalone`, in that order, each after white
+/// space. quick-xml reads the pseudo-attributes leniently; libxml2 does not.
+fn check_decl(content: &str) -> Result<(), &'static str> {
+    const NAMES: [&str; 3] = ["version", "encoding", "standalone"];
+    let mut rest = content
+        .strip_prefix("xml")
+        .ok_or("malformed XML declaration")?;
+    let mut next = 0;
+    loop {
+        let trimmed = rest.trim_start_matches(is_s);
+        if trimmed.is_empty() {
+            break;
+        }
+        if trimmed.len() == rest.len() {
+            return Err("white space expected in the XML declaration");
+        }
+        let name_end = trimmed
+            .find(|c: char| c == '=' || is_s(c))
+            .ok_or("'=' expected in the XML declaration")?;
+        let name = &trimmed[..name_end];
+        let index = NAMES
+            .iter()
+            .position(|n| *n == name)
+            .filter(|i| *i >= next && (next > 0 || *i == 0))
+            .ok_or("unexpected pseudo-attribute in the XML declaration")?;
+        next = index + 1;
+        let after = trimmed[name_end..]
+            .trim_start_matches(is_s)
+            .strip_prefix('=')
+            .ok_or("'=' expected in the XML declaration")?
+            .trim_start_matches(is_s);
+        let quote = after
+            .chars()
+            .next()
+            .filter(|c| *c == '"' || *c == '\'')
+            .ok_or("quoted value expected in the XML declaration")?;
+        let body = &after[1..];
+        let close = body
+            .find(quote)
+            .ok_or("unterminated value in the XML declaration")?;
+        let value = &body[..close];
+        let ok = match index {
+            0 => value
+                .strip_prefix("1.")
+                .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit())),
+            1 => {
+                let mut b = value.bytes();
+                b.next().is_some_and(|c| c.is_ascii_alphabetic())
+                    && b.all(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'_' | b'-'))
+            }
+            _ => value == "yes" || value == "no",
+        };
+        if !ok {
+            return Err("invalid value in the XML declaration");
+        }
+        rest = &body[close + 1..];
+    }
+    if next == 0 {
+        return Err("version missing in the XML declaration");
+    }
+    Ok(())
+}
+
+/// Accepts the five predefined entities.
 fn check_ref_name(name: &str) -> Result<(), String> {
     match name {
         "lt" | "gt" | "amp" | "apos" | "quot" => Ok(()),
-        _ => {
-            let code = if let Some(hex) = name.strip_prefix("#x") {
-                u32::from_str_radix(hex, 16).ok()
-            } else if let Some(dec) = name.strip_prefix('#') {
-                dec.parse::<u32>().ok()
-            } else {
-                return Err(format!("undeclared entity &{name};"));
-            };
-            match code.and_then(char::from_u32) {
-                Some(c) if c != '\0' => Ok(()),
-                _ => Err(format!("invalid character reference &{name};")),
-            }
-        }
+        _ => Err(format!("undeclared entity &{name};")),
+    }
+}
+
+/// Accepts a character reference (`#65`, `#x41`) to a character XML 1.0 allows.
+fn check_char_ref(name: &str) -> Result<(), String> {
+    // `from_str_radix` and `parse` also accept a leading `+`, which XML does not.
+    let code = if let Some(hex) = name.strip_prefix("#x") {
+        hex.bytes()
+            .all(|b| b.is_ascii_hexdigit())
+            .then(|| u32::from_str_radix(hex, 16).ok())
+            .flatten()
+    } else if let Some(dec) = name.strip_prefix('#') {
+        dec.bytes()
+            .all(|b| b.is_ascii_digit())
+            .then(|| dec.parse::<u32>().ok())
+            .flatten()
+    } else {
+        None
+    };
+    match code.and_then(char::from_u32) {
+        Some(c) if is_xml_char(c) => Ok(()),
+        _ => Err(format!("invalid character reference &{name};")),
     }
 }
 
@@ -424,13 +745,20 @@ mod tests {
         chk("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a xmlns=\"urn:x\"><b c=\"&amp;&#65;\">x &lt; y &#x41;</b><!-- c --></a>\n").unwrap();
         chk("\n\n  <p:a xmlns:p=\"urn:x\"><p:b/></p:a>").unwrap();
         chk("\u{feff}<a/>").unwrap();
+        chk("<?xml version='1.0' encoding = 'utf-8'\nstandalone=\"yes\" ?><a/>").unwrap();
+        chk("<?xml version=\"1.1\"?><a/>").unwrap();
+        chk("<a b=\"]]>\">]]&gt;]]</a>").unwrap();
+        chk("<a xmlns:p=\"urn:x\"><b p:c=\"1\" xml:lang=\"nl\"/></a>").unwrap();
+        chk("<a xmlns:xml=\"http://www.w3.org/XML/1998/namespace\" xmlns=\"\"/>").unwrap();
+        chk("<xml:a/>").unwrap();
+        chk("<_a.b-c\u{B7}d\u{E9} x\u{300}=\"1\" _:y=\"2\" xmlns:_=\"urn:x\"/>").unwrap();
     }
 
     #[test]
     fn refuses_size() {
         let l = Limits {
             max_bytes: 10,
-            max_depth: 64,
+            ..Limits::default()
         };
         assert!(matches!(
             check(b"<a>0123456789</a>", &l),
@@ -477,6 +805,35 @@ mod tests {
             "<a>&</a>",
             "<a><!-- x -- y --></a>",
             "<a/><?xml version=\"1.0\"?>",
+            "<a b=\"<\"/>",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"&amp;?><a/>",
+            "<?xml version=\"1.0\"encoding=\"UTF-8\"?><a/>",
+            "<?xml encoding=\"UTF-8\" version=\"1.0\"?><a/>",
+            "<?xml version=\"1.0\" standalone=\"maybe\"?><a/>",
+            "<?xml version=\"2.0\"?><a/>",
+            "<?xml version='1.0\"?><a/>",
+            "<?xml?><a/>",
+            "<a>x]]>y</a>",
+            "<a 1b=\"v\"/>",
+            "<a b-=\"v\" 2025-13-45z=\"v\"/>",
+            "<1a/>",
+            "<a:b:c xmlns:a=\"urn:x\"/>",
+            "<a xmlns:=\"urn:x\"/>",
+            "<\u{B7}a/>",
+            "<a b=\"1\"c=\"2\"/>",
+            "<m lxmlns:idp=''/>",
+            "<a><b p:c=\"1\"/></a>",
+            "<a><b xmlns:p=\"urn:x\"/><c p:d=\"1\"/></a>",
+            "<xmlns:insob/>",
+            "<a xmlns:xmlns=\"urn:x\"/>",
+            "<a xmlns:xml=\"urn:x\"/>",
+            "<a xmlns:p=\"http://www.w3.org/XML/1998/namespace\"/>",
+            "<a xmlns=\"http://www.w3.org/XML/1998/namespace\"/>",
+            "<a xmlns:p=\"http://www.w3.org/2000/xmlns/\"/>",
+            "<a xmlns=\"http://www.w3.org/2000/xmlns/\"/>",
+            "<a xmlns:p=\"\"/>",
+            "<a b='1'c='2'></a>",
+            "<a b='x<y'></a>",
         ] {
             let e = chk(s).unwrap_err();
             assert!(matches!(e, InputError::Malformed { .. }), "{s}: {e:?}");
@@ -530,6 +887,7 @@ mod tests {
         let l = Limits {
             max_bytes: 1 << 20,
             max_depth: 3,
+            ..Limits::default()
         };
         check(b"<a><b><c/></b></a>", &l).unwrap();
         check(b"<a><b><c></c></b></a>", &l).unwrap();
@@ -546,6 +904,195 @@ mod tests {
             chk(&deep),
             Err(InputError::TooDeep { limit: 64, .. })
         ));
+    }
+
+    /// `<r a0="v" a1="v" …/>` with `n` attributes.
+    fn with_attributes(n: usize) -> String {
+        let attrs: String = (0..n).map(|i| format!(" a{i}=\"v\"")).collect();
+        format!("<r{attrs}/>")
+    }
+
+    fn over(r: Result<(), InputError>) -> Option<(Limit, usize)> {
+        match r {
+            Err(InputError::LimitExceeded { limit, max, .. }) => Some((limit, max)),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn attributes_per_element_at_and_over_the_limit() {
+        let max = Limits::default().max_attributes_per_element;
+        chk(&with_attributes(max)).unwrap();
+        assert_eq!(
+            over(chk(&with_attributes(max + 1))),
+            Some((Limit::AttributesPerElement, max))
+        );
+        // Namespace declarations count as attributes.
+        let l = Limits {
+            max_attributes_per_element: 2,
+            ..Limits::default()
+        };
+        check(
+            b"<p:r xmlns:p=\"urn:x\" p:a=\"1\"><s b=\"1\" c=\"2\"/></p:r>",
+            &l,
+        )
+        .unwrap();
+        assert_eq!(
+            over(check(b"<p:r xmlns:p=\"urn:x\" p:a=\"1\" b=\"2\"/>", &l)),
+            Some((Limit::AttributesPerElement, 2))
+        );
+    }
+
+    #[test]
+    fn attributes_per_document_at_and_over_the_limit() {
+        let l = Limits {
+            max_attributes: 4,
+            ..Limits::default()
+        };
+        let ok = b"<r a=\"1\" b=\"2\"><s c=\"3\"/><s d=\"4\"></s></r>";
+        check(ok, &l).unwrap();
+        let e = check(
+            b"<r a=\"1\" b=\"2\"><s c=\"3\"/><s d=\"4\"/>\n<s e=\"5\"/></r>",
+            &l,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e,
+            InputError::LimitExceeded {
+                limit: Limit::Attributes,
+                max: 4,
+                regel: 2,
+                kolom: 1
+            }
+        );
+        // The default: spread over elements, within each element's own limit.
+        let max = Limits::default().max_attributes;
+        let per = Limits::default().max_attributes_per_element;
+        let doc = |n: usize| {
+            let full = with_attributes(per).replace("<r", "<s");
+            let rest = with_attributes(n % per).replace("<r", "<s");
+            format!("<r>{}{rest}</r>", full.repeat(n / per))
+        };
+        chk(&doc(max)).unwrap();
+        assert_eq!(over(chk(&doc(max + 1))), Some((Limit::Attributes, max)));
+    }
+
+    #[test]
+    fn name_lengths_at_and_over_the_limit() {
+        let max = Limits::default().max_name_bytes;
+        let name = |n: usize| "n".repeat(n);
+        chk(&format!("<{0}></{0}>", name(max))).unwrap();
+        assert_eq!(
+            over(chk(&format!("<{0}></{0}>", name(max + 1)))),
+            Some((Limit::NameBytes, max))
+        );
+        // The prefix counts.
+        chk(&format!("<p:{0} xmlns:p=\"urn:x\"/>", name(max - 2))).unwrap();
+        assert_eq!(
+            over(chk(&format!("<p:{0} xmlns:p=\"urn:x\"/>", name(max - 1)))),
+            Some((Limit::NameBytes, max))
+        );
+        chk(&format!("<r {}=\"v\"/>", name(max))).unwrap();
+        assert_eq!(
+            over(chk(&format!("<r {}=\"v\"/>", name(max + 1)))),
+            Some((Limit::NameBytes, max))
+        );
+    }
+
+    #[test]
+    fn attribute_value_length_at_and_over_the_limit() {
+        let max = Limits::default().max_attribute_value_bytes;
+        chk(&format!("<r a=\"{}\"/>", "v".repeat(max))).unwrap();
+        assert_eq!(
+            over(chk(&format!("<r a=\"{}\"/>", "v".repeat(max + 1)))),
+            Some((Limit::AttributeValueBytes, max))
+        );
+        // As written: an escaped character counts with its reference.
+        chk(&format!("<r a=\"{}&amp;\"/>", "v".repeat(max - 5))).unwrap();
+        assert!(over(chk(&format!("<r a=\"{}&amp;\"/>", "v".repeat(max - 4)))).is_some());
+    }
+
+    #[test]
+    fn hundred_thousand_attributes_are_refused_early() {
+        let doc = with_attributes(100_000);
+        let t = std::time::Instant::now();
+        let r = chk(&doc);
+        eprintln!(
+            "guard refused {} bytes with 100000 attributes in {:?}",
+            doc.len(),
+            t.elapsed()
+        );
+        assert_eq!(
+            r,
+            Err(InputError::LimitExceeded {
+                limit: Limit::AttributesPerElement,
+                max: 256,
+                regel: 1,
+                kolom: 1
+            })
+        );
+    }
+
+    #[test]
+    fn refuses_characters_xml_forbids() {
+        let mut forbidden: Vec<char> = (0u8..0x20)
+            .filter(|b| !matches!(b, b'\t' | b'\n' | b'\r'))
+            .map(char::from)
+            .collect();
+        forbidden.extend(['\u{fffe}', '\u{ffff}']);
+        for c in forbidden {
+            for doc in [
+                format!("<a>\n x{c}</a>"),
+                format!("<a>\n <b c=\"{c}\"/></a>"),
+            ] {
+                let e = chk(&doc).unwrap_err();
+                let InputError::Malformed { regel, kolom, .. } = e else {
+                    panic!("U+{:04X}: {e:?}", u32::from(c))
+                };
+                let col = if doc.contains("<b") { 8 } else { 3 };
+                assert_eq!((regel, kolom), (2, col), "U+{:04X}", u32::from(c));
+            }
+        }
+        // A raw NUL after a BOM: the column counts the BOM's bytes, like libxml2's.
+        assert!(matches!(
+            check(b"\xEF\xBB\xBF<a>\0</a>", &Limits::default()),
+            Err(InputError::Malformed {
+                regel: 1,
+                kolom: 7,
+                ..
+            })
+        ));
+        // Near misses: every other character is allowed, including C1 controls and U+FFFD.
+        for c in [
+            '\t',
+            '\r',
+            ' ',
+            '\u{7f}',
+            '\u{85}',
+            '\u{d7ff}',
+            '\u{e000}',
+            '\u{fffd}',
+            '\u{10000}',
+            '\u{10ffff}',
+            '\u{efbf}',
+        ] {
+            chk(&format!("<a b=\"{c}\">{c}</a>")).unwrap();
+        }
+    }
+
+    #[test]
+    fn refuses_references_to_characters_xml_forbids() {
+        for r in [
+            "&#1;", "&#x1F;", "&#xFFFE;", "&#65535;", "&#x+41;", "&#+65;", "&#xD800;",
+        ] {
+            for doc in [format!("<a>{r}</a>"), format!("<a b=\"{r}\"/>")] {
+                let e = chk(&doc).unwrap_err();
+                assert!(matches!(e, InputError::Malformed { .. }), "{doc}: {e:?}");
+            }
+        }
+        for r in ["&#9;", "&#xA;", "&#13;", "&#32;", "&#xFFFD;", "&#x10FFFF;"] {
+            chk(&format!("<a b=\"{r}\">{r}</a>")).unwrap();
+        }
     }
 
     #[test]

@@ -278,7 +278,7 @@ impl Validator {
                 melding: melding.into(),
             }]);
         };
-        let mut collector = Collector::new(xml, root);
+        let mut collector = Collector::new(xml, root, Phase::Validate);
         if let Some((ns, local)) = expected_root {
             // SAFETY: `root` is an element node of the live document `doc`.
             let (actual_ns, actual_local) = unsafe { (node_ns(root), cstr(root_name(root))) };
@@ -311,6 +311,15 @@ impl Validator {
                 rc
             }
         });
+        collector.restore_tree();
+        #[cfg(test)]
+        tests::LAST_DROPPED.set(collector.dropped);
+        if collector.dropped > 0 {
+            tracing::debug!(
+                dropped = collector.dropped,
+                "validation stopped after {MAX_VIOLATIONS} violations"
+            );
+        }
         match outcome {
             Ok(0) if collector.violations.is_empty() => Ok(()),
             Ok(rc) => {
@@ -366,9 +375,8 @@ impl ParsedDoc {
         let options = bindings::xmlParserOption_XML_PARSE_NONET
             | bindings::xmlParserOption_XML_PARSE_BIG_LINES
             | bindings::xmlParserOption_XML_PARSE_NOWARNING;
-        let mut collector = Collector::new(xml, std::ptr::null_mut());
+        let mut collector = Collector::new(xml, std::ptr::null_mut(), Phase::Parse);
         let encoding = c"UTF-8";
-        let url = c"body.xml";
         // SAFETY: the buffer is valid for `len` bytes; the per-thread structured error handler is
         // pointed at `collector` only for the duration of the parse.
         let ptr = unsafe {
@@ -379,13 +387,18 @@ impl ParsedDoc {
             let ptr = bindings::xmlReadMemory(
                 xml.as_ptr().cast::<c_char>(),
                 len,
-                url.as_ptr(),
+                // No URL: libxml2 2.9 then skips, for every error it raises, a walk over all
+                // preceding siblings and ancestors looking for an XInclude start (made
+                // 10,000 errors on one element's attributes quadratic, half a second).
+                std::ptr::null(),
                 encoding.as_ptr(),
                 options as c_int,
             );
             bindings::xmlSetStructuredErrorFunc(std::ptr::null_mut(), None);
             ptr
         };
+        #[cfg(test)]
+        tests::LAST_DROPPED.set(collector.dropped);
         if ptr.is_null() {
             if collector.violations.is_empty() {
                 collector
@@ -427,24 +440,153 @@ impl Drop for ParsedDoc {
 }
 
 /// Collects libxml2 errors into violations while a parse or validation runs.
+///
+/// Once [`MAX_VIOLATIONS`] are collected, further errors are neither formatted nor kept, and
+/// libxml2 is made to stop: building a path and a column for each error scanned the line of
+/// the element (quadratic for many attributes on one start tag), and libxml2 itself raises one
+/// error per undeclared attribute or bad value and would walk on to the end of the document.
 struct Collector<'a> {
     source: &'a str,
     root: bindings::xmlNodePtr,
     violations: Vec<Violation>,
+    /// Which libxml2 run the errors come from, and so how to stop it.
+    phase: Phase,
+    /// True once libxml2 was told to stop.
+    stopped: bool,
+    /// Errors dropped because `violations` was full.
+    dropped: usize,
+    /// Tree links cut to end the validator's walk; put back by [`Collector::restore_tree`].
+    cuts: Vec<Cut>,
+}
+
+/// The libxml2 run a [`Collector`] listens to.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    /// `xmlReadMemory`: parse errors carry the parser context, which `xmlStopParser` halts.
+    Parse,
+    /// `xmlSchemaValidate*`: schema errors carry the node being validated.
+    Validate,
+}
+
+/// One tree link set to null to end the validator's walk early.
+struct Cut {
+    node: bindings::xmlNodePtr,
+    children: bool,
+    was: bindings::xmlNodePtr,
 }
 
 impl<'a> Collector<'a> {
-    fn new(source: &'a str, root: bindings::xmlNodePtr) -> Self {
+    fn new(source: &'a str, root: bindings::xmlNodePtr, phase: Phase) -> Self {
         Collector {
             source,
             root,
             violations: Vec::new(),
+            phase,
+            stopped: false,
+            dropped: 0,
+            cuts: Vec::new(),
         }
     }
 
+    fn full(&self) -> bool {
+        self.violations.len() >= MAX_VIOLATIONS
+    }
+
     fn push(&mut self, v: Violation) {
-        if self.violations.len() < MAX_VIOLATIONS {
+        if self.full() {
+            self.dropped += 1;
+        } else {
             self.violations.push(v);
+        }
+    }
+
+    /// Makes libxml2 stop after the error `error`, once the collector is full.
+    ///
+    /// A parse is halted with `xmlStopParser` (the parser then sees the end of its input). The
+    /// schema validator of libxml2 2.9+ has no such call: `xmlSchemaVDocWalk` walks the tree by
+    /// its `children`, `next` and `parent` links and skips nothing after an error. So the
+    /// element in error loses its children and it and every ancestor up to the validated root
+    /// lose their next siblings; the walk then climbs straight back to the root and ends. The
+    /// links are put back by [`Collector::restore_tree`] before the document is read or freed.
+    ///
+    /// # Safety
+    /// `error` is the error being reported by a live libxml2 call of this collector's phase.
+    unsafe fn stop(&mut self, error: &bindings::_xmlError) {
+        if self.stopped || !self.full() {
+            return;
+        }
+        match self.phase {
+            Phase::Parse => {
+                let parser_domain = error.domain
+                    == bindings::xmlErrorDomain_XML_FROM_PARSER as c_int
+                    || error.domain == bindings::xmlErrorDomain_XML_FROM_NAMESPACE as c_int;
+                if parser_domain && !error.ctxt.is_null() {
+                    self.stopped = true;
+                    // SAFETY: errors of the parser domains carry the live parser context.
+                    unsafe { bindings::xmlStopParser(error.ctxt.cast()) };
+                }
+            }
+            Phase::Validate => {
+                let node: bindings::xmlNodePtr = error.node.cast();
+                if node.is_null() || self.root.is_null() {
+                    return;
+                }
+                self.stopped = true;
+                // SAFETY (whole block): `node` is a node of the document being validated; the
+                // links are only nulled here and restored before anything else reads the tree.
+                unsafe {
+                    let mut cur = if (*node).type_ == bindings::xmlElementType_XML_ATTRIBUTE_NODE {
+                        (*node).parent
+                    } else {
+                        node
+                    };
+                    if cur.is_null() || (*cur).type_ != bindings::xmlElementType_XML_ELEMENT_NODE {
+                        return;
+                    }
+                    self.cut(cur, true);
+                    while !cur.is_null()
+                        && cur != self.root
+                        && (*cur).type_ == bindings::xmlElementType_XML_ELEMENT_NODE
+                    {
+                        self.cut(cur, false);
+                        cur = (*cur).parent;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Nulls `node`'s `children` (or `next`) link, remembering it.
+    unsafe fn cut(&mut self, node: bindings::xmlNodePtr, children: bool) {
+        // SAFETY: caller passes a live node of the document being validated.
+        unsafe {
+            let link = if children {
+                &mut (*node).children
+            } else {
+                &mut (*node).next
+            };
+            if !link.is_null() {
+                self.cuts.push(Cut {
+                    node,
+                    children,
+                    was: *link,
+                });
+                *link = std::ptr::null_mut();
+            }
+        }
+    }
+
+    /// Puts back every link [`Collector::stop`] cut, last cut first.
+    fn restore_tree(&mut self) {
+        while let Some(c) = self.cuts.pop() {
+            // SAFETY: `c.node` is a live node of the document; the link held `c.was` before.
+            unsafe {
+                if c.children {
+                    (*c.node).children = c.was;
+                } else {
+                    (*c.node).next = c.was;
+                }
+            }
         }
     }
 
@@ -515,6 +657,12 @@ unsafe extern "C" fn collect_error(ctx: *mut c_void, error: *const bindings::_xm
     if error.level == bindings::xmlErrorLevel_XML_ERR_WARNING {
         return;
     }
+    if collector.full() {
+        collector.dropped += 1;
+        // SAFETY: `error` is being reported by the run `collector` listens to.
+        unsafe { collector.stop(error) };
+        return;
+    }
     // SAFETY: libxml2 messages are NUL-terminated C strings.
     let melding = unsafe { cstr(error.message.cast_const().cast()) }
         .trim()
@@ -558,6 +706,8 @@ unsafe extern "C" fn collect_error(ctx: *mut c_void, error: *const bindings::_xm
             melding,
         });
     }
+    // SAFETY: as above.
+    unsafe { collector.stop(error) };
 }
 
 /// Lossy UTF-8 copy of a C string (empty for null).
@@ -685,6 +835,12 @@ fn column_of(source: &str, regel: u32, name: &str) -> u32 {
 mod tests {
     use super::*;
 
+    thread_local! {
+        /// Errors libxml2 still raised after the collector was full, in this thread's last
+        /// parse or validation: how soon libxml2 really stopped.
+        pub(super) static LAST_DROPPED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    }
+
     const BODY: &str =
         include_str!("../../../fixtures/samples/aanleverenInschrijvingVO_Request.xml");
 
@@ -777,6 +933,108 @@ mod tests {
         let bad = format!("{}{}{}", &BODY[..start], period.repeat(30), &BODY[end..]);
         let errs = v.validate(Contract::InschrijvingVO, &bad).unwrap_err();
         assert_eq!(errs.len(), MAX_VIOLATIONS);
+    }
+
+    /// BODY with `n` undeclared attributes on its root element: one schema error each.
+    fn with_attributes(n: usize) -> String {
+        let attrs: String = (0..n).map(|i| format!(" a{i}=\"v\"")).collect();
+        BODY.replacen(
+            "<ins:aanleverenInschrijvingVO_Request",
+            &format!("<ins:aanleverenInschrijvingVO_Request{attrs}"),
+            1,
+        )
+    }
+
+    #[test]
+    fn ten_thousand_schema_errors_yield_fifty_violations() {
+        let v = Validator::new().unwrap();
+        for n in [10_000] {
+            let bad = with_attributes(n);
+            let t = std::time::Instant::now();
+            let errs = v.validate(Contract::InschrijvingVO, &bad).unwrap_err();
+            eprintln!(
+                "validate with {n} schema errors: {:?}, {} violations, {} errors after the 50th",
+                t.elapsed(),
+                errs.len(),
+                LAST_DROPPED.get()
+            );
+            assert_eq!(errs.len(), MAX_VIOLATIONS);
+            for (i, e) in errs.iter().enumerate() {
+                assert_eq!(e.pad, "/ins:aanleverenInschrijvingVO_Request");
+                assert!(
+                    e.melding
+                        .ends_with(&format!("The attribute 'a{i}' is not allowed.")),
+                    "{e:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn errors_spread_over_the_document_stop_at_fifty() {
+        let v = Validator::new().unwrap();
+        // 100 periods (the XSD's maxOccurs) with three bad values each: 300 schema errors in
+        // 300 elements, so the validator's walk has to be cut short, not one element's loop.
+        let period = "<ins:inschrijvingPeriodeVO><bas:datumBegin>x</bas:datumBegin><bas:opleidingcode>1</bas:opleidingcode><ins:vestiging>y</ins:vestiging><ins:indicatieBekostigbaar>J</ins:indicatieBekostigbaar></ins:inschrijvingPeriodeVO>\n";
+        let start = BODY.find("<ins:inschrijvingPeriodeVO>").unwrap();
+        let end = BODY.rfind("</ins:inschrijvingPeriodeVO>").unwrap()
+            + "</ins:inschrijvingPeriodeVO>".len();
+        let bad = format!("{}{}{}", &BODY[..start], period.repeat(100), &BODY[end..]);
+        let t = std::time::Instant::now();
+        let errs = v.validate(Contract::InschrijvingVO, &bad).unwrap_err();
+        let dropped = LAST_DROPPED.get();
+        eprintln!(
+            "validate with 100 bad periods: {:?}, {dropped} errors after the 50th",
+            t.elapsed()
+        );
+        assert_eq!(errs.len(), MAX_VIOLATIONS);
+        // 250 more errors were ahead; the cut walk only climbs back to the root (an ancestor
+        // left early may report its missing children once).
+        assert!(
+            dropped <= 5,
+            "libxml2 went on: {dropped} errors after the 50th"
+        );
+        let first = bad
+            .lines()
+            .position(|l| l.contains("<bas:datumBegin>x"))
+            .unwrap() as u32
+            + 1;
+        assert_eq!(errs[0].regel, first);
+        assert!(
+            errs[0]
+                .pad
+                .ends_with("/ins:inschrijvingPeriodeVO[1]/bas:datumBegin"),
+            "{:?}",
+            errs[0]
+        );
+        // The same document validates the same way again: the walk's tree links were restored.
+        assert_eq!(
+            v.validate(Contract::InschrijvingVO, &bad).unwrap_err(),
+            errs
+        );
+        // A valid document still validates after a cut-short run on this thread.
+        v.validate(Contract::InschrijvingVO, BODY).unwrap();
+    }
+
+    #[test]
+    fn parse_errors_stop_at_fifty() {
+        let v = Validator::new().unwrap();
+        // An unbound prefix is a namespace error libxml2 reports and then parses on.
+        let bad = format!("<a>{}</a>", "<p:b/>\n".repeat(10_000));
+        let t = std::time::Instant::now();
+        let errs = v.validate(Contract::InschrijvingVO, &bad).unwrap_err();
+        let dropped = LAST_DROPPED.get();
+        eprintln!(
+            "parse with 10000 namespace errors: {:?}, {dropped} errors after the 50th",
+            t.elapsed()
+        );
+        assert_eq!(errs.len(), MAX_VIOLATIONS);
+        assert!(
+            dropped <= 1,
+            "the parser went on: {dropped} errors after the 50th"
+        );
+        assert_eq!((errs[0].regel, errs[49].regel), (1, 50));
+        assert!(errs[0].melding.contains("p"), "{:?}", errs[0]);
     }
 
     #[test]
