@@ -15,6 +15,7 @@ run: deps
 
 ## Runs the whole test suite (unit, end-to-end over TLS, fixture replays).
 test: deps
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) test --workspace
 	$(CARGO) build -p osp-cli
 	OSP=$(OSP_BIN) tests/interop/run.sh
@@ -32,7 +33,7 @@ fmt:
 	$(CARGO) fmt --all
 
 clippy: deps
-	$(CARGO) clippy --workspace --all-targets
+	$(CARGO) clippy --workspace --all-targets -- -D warnings
 
 ## Benchmarks osp vs. echo vs. peer mock, replay, scale; writes bench/RESULTS.md (~15 min).
 bench: deps

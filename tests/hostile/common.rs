@@ -58,6 +58,7 @@ fn free_port() -> u16 {
 
 /// Raises this process's open-file limit to its hard limit (the server, a child, inherits it):
 /// floods hold thousands of sockets. Returns the soft limit now in force.
+#[allow(unsafe_code)] // setrlimit has no safe wrapper in std
 pub fn raise_fd_limit() -> libc::rlim_t {
     let mut l = libc::rlimit {
         rlim_cur: 0,

@@ -3,6 +3,7 @@
 //! was served and the server's memory stayed bounded, and prints the figures. Run with
 //! `cargo test -p osp-cli --test hostile -- --nocapture` to see them. The harness is in
 //! `common.rs`; add an attack as a new file and a `mod` line here.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails by panicking
 
 mod common;
 

@@ -2,6 +2,7 @@
 //! envelope parse, XSD validation, deserialisation (osp-model's generated types alone, and with
 //! the register's mapping to domain types), rules, store write, terugkoppeling serialisation.
 //! Run: `cargo bench -p osp-bench --bench micro`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails by panicking
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use osp_bench::stand::{self, StandSpec};

@@ -3,6 +3,7 @@
 //! (`osp_register::wire::parse_aanlevering`), plus each half alone so a change to one side can be
 //! told apart. The body is the standalone request element as the gateway hands it over (no XML
 //! declaration). Run: `cargo bench -p osp-bench --bench read_path`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails by panicking
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
 use osp_model::{Operation, Validator};

@@ -438,8 +438,7 @@ async fn serve_connection(
     shared.metrics.connection_closed();
 }
 
-/// Resolves once shutdown has been triggered (or the trigger is gone).
-
+/// Sleeps until `deadline`, or forever without one.
 async fn sleep_until(deadline: Option<Instant>) {
     match deadline {
         Some(d) => tokio::time::sleep_until(tokio::time::Instant::from_std(d)).await,

@@ -12,6 +12,11 @@
 //! with a 1-based `[n]` position wherever the parent has more than one child of that name, e.g.
 //! `/ins:aanleverenInschrijvingVO_Request/ins:inschrijvingPeriodeVO[2]/bas:datumBegin`.
 //! Attribute violations end in `/@name`. Errors without a node (parse errors) have an empty path.
+//!
+//! The one module of osp with `unsafe` code: libxml2 has no safe binding for structured errors,
+//! validating a subtree or reading node positions, so this module calls its C API directly.
+//! Every `unsafe` block says which libxml2 invariant makes it sound.
+#![allow(unsafe_code)]
 
 use std::cell::RefCell;
 use std::collections::HashMap;

@@ -4,6 +4,7 @@
 //! 1,000,000). A panic fails the test and leaves the input in `target/fuzz-smoke/<target>/`; the
 //! slowest input is printed (and kept when over a second), never asserted on. The mutations
 //! are deterministic for a given `OSP_FUZZ_SEED`.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails by panicking
 
 #[path = "../fuzz/targets.rs"]
 mod targets;

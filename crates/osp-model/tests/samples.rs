@@ -1,6 +1,7 @@
 //! Every valid sample: validates (osp's Validator and, independently, xmllint), round-trips
 //! through the generated model (parse → serialise → parse gives equal values) and the
 //! serialised document validates again. Also checks every XSD and WSDL with xmllint.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails by panicking
 
 mod common;
 

@@ -3,6 +3,7 @@
 //! delivery with DUO's client certificate and WS-Addressing, retry with backoff, survival of an osp
 //! restart between retries (durable retry state), and refusal of a LAS certificate from a foreign
 //! root.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)] // a test fails by panicking
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};

@@ -187,17 +187,12 @@ fn namespace_of(resolved: ResolveResult<'_>, qname: &str) -> Result<String, Cano
     }
 }
 
-fn close(
-    mut node: Node,
-    stack: &mut Vec<Node>,
-    root: &mut Option<Node>,
-    masking: Option<&Masking>,
-) {
+fn close(mut node: Node, stack: &mut [Node], root: &mut Option<Node>, masking: Option<&Masking>) {
     if let Some(m) = masking {
         let is_root_child = stack.len() == 1;
         if !node.text.is_empty()
-            && (m.everywhere.iter().any(|n| *n == node.local)
-                || (is_root_child && m.root_children.iter().any(|n| *n == node.local)))
+            && (m.everywhere.contains(&node.local)
+                || (is_root_child && m.root_children.contains(&node.local)))
         {
             node.text = MASK.to_string();
         }
@@ -251,8 +246,8 @@ fn render_into(node: &Node, depth: usize, parent_ns: &str, out: &mut String) {
 pub fn mask(node: &mut Node, m: &Masking) {
     fn walk(node: &mut Node, m: &Masking, is_root_child: bool) {
         if !node.text.is_empty()
-            && (m.everywhere.iter().any(|n| *n == node.local)
-                || (is_root_child && m.root_children.iter().any(|n| *n == node.local)))
+            && (m.everywhere.contains(&node.local)
+                || (is_root_child && m.root_children.contains(&node.local)))
         {
             node.text = MASK.to_string();
         }
@@ -263,7 +258,7 @@ pub fn mask(node: &mut Node, m: &Masking) {
     for c in &mut node.children {
         walk(c, m, true);
     }
-    if !node.text.is_empty() && m.everywhere.iter().any(|n| *n == node.local) {
+    if !node.text.is_empty() && m.everywhere.contains(&node.local) {
         node.text = MASK.to_string();
     }
 }

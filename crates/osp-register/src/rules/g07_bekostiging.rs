@@ -77,8 +77,7 @@ pub fn actief_op(i: &Inschrijving, datum: NaiveDate) -> bool {
 fn periode_op(i: &Inschrijving, datum: NaiveDate) -> Option<&Periode> {
     i.perioden_op_datum()
         .into_iter()
-        .filter(|p| p.datum_begin <= datum)
-        .last()
+        .rfind(|p| p.datum_begin <= datum)
 }
 
 fn sector_is(reference: &Reference, brin: &str, sectoren: &[&str]) -> bool {
