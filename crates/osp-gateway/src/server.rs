@@ -5,7 +5,7 @@
 
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -24,7 +24,7 @@ use tokio::task::JoinSet;
 use tokio_rustls::TlsAcceptor;
 
 use crate::admin::{Admin, AdminExtension};
-use crate::budget::{BodyBudget, Exceeded};
+use crate::budget::Exceeded;
 use crate::config::GatewayConfig;
 use crate::fault::{Fault, FaultCode};
 use crate::http::{plain, xml};
@@ -194,19 +194,13 @@ impl Gateway {
         };
         let metrics = Arc::new(Metrics::default());
         let (tx, rx) = watch::channel(false);
-        let budget = BodyBudget::new(
-            config.limits.max_inflight_body_bytes,
-            config.limits.max_connection_body_bytes,
-        );
-        let shared = Arc::new(Shared {
-            budget,
+        let shared = Arc::new(Shared::new(
             config,
             service,
             validator,
-            metrics: metrics.clone(),
+            metrics.clone(),
             echo,
-            shutting_down: AtomicBool::new(false),
-        });
+        ));
         let admin = Arc::new(Admin {
             metrics: metrics.clone(),
             extensions: extras.admin_extensions,

@@ -30,6 +30,29 @@ pub(crate) struct Shared {
 }
 
 impl Shared {
+    /// Shared state for a listener (`echo` for the benchmark baseline) or an in-process pipeline.
+    pub(crate) fn new(
+        config: GatewayConfig,
+        service: Arc<dyn Service>,
+        validator: Arc<dyn BodyValidator>,
+        metrics: Arc<Metrics>,
+        echo: Option<Bytes>,
+    ) -> Shared {
+        let budget = BodyBudget::new(
+            config.limits.max_inflight_body_bytes,
+            config.limits.max_connection_body_bytes,
+        );
+        Shared {
+            budget,
+            config,
+            service,
+            validator,
+            metrics,
+            echo,
+            shutting_down: AtomicBool::new(false),
+        }
+    }
+
     /// Set once shutdown begins: new requests get DK0051.
     pub(crate) fn is_shutting_down(&self) -> bool {
         self.shutting_down.load(Ordering::Relaxed)

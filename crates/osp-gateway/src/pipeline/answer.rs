@@ -16,7 +16,7 @@ use crate::wsa::{self, Addressing};
 pub const WSA_FAULT_ACTION: &str = "http://www.w3.org/2005/08/addressing/fault";
 
 /// What a processed request turned into, for the response, metrics and the trace.
-pub(super) struct Outcome {
+pub(crate) struct Outcome {
     pub status: StatusCode,
     pub body: Bytes,
     pub contract: Option<Contract>,
@@ -24,8 +24,11 @@ pub(super) struct Outcome {
     pub fault: Option<FaultCode>,
 }
 
-/// A step's refusal: the fault and what is known of the request when it failed.
-pub(super) struct Rejection {
+/// A step's refusal: the fault and what is known of the request when it failed (boxed: it
+/// travels through every step's `Result`, which should stay small).
+pub(crate) struct Rejection(Box<Refused>);
+
+struct Refused {
     fault: Fault,
     contract: Option<Contract>,
     addressing: Option<ResponseAddressing>,
@@ -33,39 +36,37 @@ pub(super) struct Rejection {
 }
 
 impl Rejection {
-    pub(super) fn new(fault: Fault, contract: Option<Contract>) -> Rejection {
-        Rejection {
+    pub(crate) fn new(fault: Fault, contract: Option<Contract>) -> Rejection {
+        Rejection(Box::new(Refused {
             fault,
             contract,
             addressing: None,
             oversized: false,
-        }
+        }))
     }
 
     /// Answered with response headers (the request's addressing was read).
     pub(super) fn addressed(mut self, addressing: ResponseAddressing) -> Rejection {
-        self.addressing = Some(addressing);
+        self.0.addressing = Some(addressing);
         self
     }
 
     /// Refused for its size (HTTP 413).
     pub(super) fn oversized(mut self, oversized: bool) -> Rejection {
-        self.oversized = oversized;
+        self.0.oversized = oversized;
         self
     }
 
-    pub(super) fn into_outcome(self) -> Outcome {
-        let fault = self.fault;
+    pub(crate) fn into_outcome(self) -> Outcome {
+        let r = *self.0;
+        let fault = r.fault;
         tracing::debug!(code = fault.code.code(), omschrijving = %fault.omschrijving, "fault");
-        let status = StatusCode::from_u16(fault.http_status(self.oversized))
+        let status = StatusCode::from_u16(fault.http_status(r.oversized))
             .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         Outcome {
             status,
-            body: Bytes::from(soap::wrap_response(
-                &fault.to_xml(),
-                self.addressing.as_ref(),
-            )),
-            contract: self.contract,
+            body: Bytes::from(soap::wrap_response(&fault.to_xml(), r.addressing.as_ref())),
+            contract: r.contract,
             label: "fault",
             fault: Some(fault.code),
         }

@@ -2,6 +2,7 @@
 //! size, read deadline), then the input guard (limits, DTD, entities, well-formedness), UTF-8,
 //! and the SOAP 1.1 envelope with its header entries.
 
+use bytes::Bytes;
 use http_body_util::{BodyExt, Limited};
 use hyper::body::Incoming;
 use hyper::header::{HeaderMap, CONTENT_LENGTH, CONTENT_TYPE};
@@ -10,12 +11,13 @@ use crate::envelope::{self as soap, Envelope};
 use crate::fault::{quote, Fault, FaultCode};
 use crate::shared::Shared;
 
-/// Reads and parses the request; a refusal says whether it was for size (HTTP 413).
-pub(super) async fn read(
+/// Receives the body: Content-Type first, then the declared and the actual size and the read
+/// deadline. A refusal says whether it was for size (HTTP 413).
+pub(super) async fn receive(
     shared: &Shared,
     headers: &HeaderMap,
     body: Incoming,
-) -> Result<Envelope, (Fault, bool)> {
+) -> Result<Bytes, (Fault, bool)> {
     let limits = shared.config.limits;
     if let Some(f) = content_type_fault(headers) {
         return Err((f, false));
@@ -38,29 +40,28 @@ pub(super) async fn read(
         Limited::new(body, limits.max_body_bytes).collect(),
     )
     .await;
-    let bytes = match read {
-        Ok(Ok(b)) => b.to_bytes(),
-        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => {
-            return Err((too_large(), true))
-        }
-        Ok(Err(e)) => {
-            return Err((
-                Fault::new(
-                    FaultCode::DK0004,
-                    format!("bericht onvolledig ontvangen: {e}"),
-                ),
-                false,
-            ))
-        }
-        Err(_) => {
-            return Err((
-                Fault::new(FaultCode::DK0004, "bericht niet op tijd ontvangen"),
-                false,
-            ))
-        }
-    };
-    crate::validation::guard(&bytes, &limits)?;
-    let text = match std::str::from_utf8(&bytes) {
+    match read {
+        Ok(Ok(b)) => Ok(b.to_bytes()),
+        Ok(Err(e)) if e.is::<http_body_util::LengthLimitError>() => Err((too_large(), true)),
+        Ok(Err(e)) => Err((
+            Fault::new(
+                FaultCode::DK0004,
+                format!("bericht onvolledig ontvangen: {e}"),
+            ),
+            false,
+        )),
+        Err(_) => Err((
+            Fault::new(FaultCode::DK0004, "bericht niet op tijd ontvangen"),
+            false,
+        )),
+    }
+}
+
+/// The received body through the input guard, UTF-8 and the SOAP 1.1 envelope reader.
+pub(super) fn parse_request(shared: &Shared, bytes: &[u8]) -> Result<Envelope, (Fault, bool)> {
+    let limits = shared.config.limits;
+    crate::validation::guard(bytes, &limits)?;
+    let text = match std::str::from_utf8(bytes) {
         Ok(t) => t.strip_prefix('\u{feff}').unwrap_or(t),
         Err(e) => {
             return Err((
@@ -79,7 +80,7 @@ pub(super) async fn read(
 /// media type is the same version mismatch as a SOAP 1.2 envelope; any other or no media type
 /// is no SOAP 1.1 message (DK0001); a charset other than UTF-8 is DK0009. Without a charset
 /// the body is read as UTF-8, as RFC 7303 reads `text/xml` by its XML declaration.
-fn content_type_fault(headers: &HeaderMap) -> Option<Fault> {
+pub(crate) fn content_type_fault(headers: &HeaderMap) -> Option<Fault> {
     let dk1 = |m: String| Some(Fault::new(FaultCode::DK0001, m));
     let mut values = headers.get_all(CONTENT_TYPE).iter();
     let Some(ct) = values.next() else {

@@ -7,7 +7,7 @@
 mod addressing;
 mod answer;
 mod dispatch;
-mod envelope;
+pub(crate) mod envelope;
 mod identity;
 mod mandate;
 mod service;
@@ -28,7 +28,7 @@ use tracing::Instrument;
 use crate::fault::FaultCode;
 use crate::shared::Shared;
 pub use answer::WSA_FAULT_ACTION;
-use answer::{Outcome, Rejection};
+pub(crate) use answer::{Outcome, Rejection};
 
 /// Identity of the TLS peer, read once per connection.
 pub(crate) type PeerOin = Result<Oin, osp_pki::CertOinError>;
@@ -56,7 +56,7 @@ pub(crate) async fn soap(
     if let Ok(oin) = peer.as_ref() {
         span.record("oin", oin.as_str());
     }
-    let outcome = match process(&shared, &peer, path_contract, &headers, body)
+    let outcome = match process(&shared, &peer, path_contract, headers, body)
         .instrument(span.clone())
         .await
     {
@@ -77,19 +77,41 @@ pub(crate) async fn soap(
     crate::http::xml(outcome.status, outcome.body)
 }
 
-/// The steps in SPEC §3's order.
+/// The steps in SPEC §3's order: identity and the body's arrival here, the rest in [`handle`]
+/// on a blocking thread (libxml2 and storage block), inside the request's span.
 async fn process(
     shared: &Arc<Shared>,
     peer: &Arc<PeerOin>,
     path_contract: Option<Contract>,
-    headers: &HeaderMap,
+    headers: HeaderMap,
     body: Incoming,
 ) -> Result<Outcome, Rejection> {
     let before = |fault| Rejection::new(fault, path_contract);
     let cert_oin = identity::certificate_oin(peer).map_err(before)?;
     identity::admitted(shared).map_err(before)?;
-    let env = envelope::read(shared, headers, body)
+    let bytes = envelope::receive(shared, &headers, body)
         .await
+        .map_err(|(fault, oversized)| before(fault).oversized(oversized))?;
+    let shared = shared.clone();
+    let span = tracing::Span::current();
+    tokio::task::spawn_blocking(move || {
+        span.in_scope(|| handle(&shared, cert_oin, path_contract, &headers, &bytes))
+    })
+    .await
+    .unwrap_or_else(|e| Err(before(service::task_failed(e))))
+}
+
+/// Steps 2–8 on a received body: input guard and envelope, WS-Addressing, dispatch, mandate,
+/// XSD, register, answer. Also what [`crate::Direct`] runs without a socket.
+pub(crate) fn handle(
+    shared: &Shared,
+    cert_oin: Oin,
+    path_contract: Option<Contract>,
+    headers: &HeaderMap,
+    bytes: &[u8],
+) -> Result<Outcome, Rejection> {
+    let before = |fault| Rejection::new(fault, path_contract);
+    let env = envelope::parse_request(shared, bytes)
         .map_err(|(fault, oversized)| before(fault).oversized(oversized))?;
     let addressing = addressing::check(shared, &env).map_err(before)?;
     let fault_addressing = answer::addressing(shared, &addressing, WSA_FAULT_ACTION);
@@ -97,19 +119,9 @@ async fn process(
         .map_err(|f| before(f).addressed(fault_addressing.clone()))?;
     let contract = operation.contract();
     let after = |fault| Rejection::new(fault, Some(contract)).addressed(fault_addressing.clone());
-    // Mandate, XSD and register touch storage and libxml2: a blocking thread.
-    let shared2 = shared.clone();
-    let reply = tokio::task::spawn_blocking(move || {
-        mandate::check(&shared2, &cert_oin, &addressing.from_oin, contract)?;
-        validation::check(&shared2, contract, &env.body_xml)?;
-        service::deliver(&shared2, &cert_oin, &addressing, operation, &env.body_xml)
-            .map(|reply| (reply, addressing))
-    })
-    .await;
-    let (reply, addressing) = match reply {
-        Ok(Ok(r)) => r,
-        Ok(Err(fault)) => return Err(after(fault)),
-        Err(e) => return Err(after(service::task_failed(e))),
-    };
+    mandate::check(shared, &cert_oin, &addressing.from_oin, contract).map_err(after)?;
+    validation::check(shared, contract, &env.body_xml).map_err(after)?;
+    let reply = service::deliver(shared, &cert_oin, &addressing, operation, &env.body_xml)
+        .map_err(after)?;
     Ok(answer::ok(shared, &addressing, contract, reply))
 }
