@@ -324,4 +324,32 @@ mod tests {
         let resp = wrap_response("<?xml version=\"1.0\"?><r/>", None);
         assert!(resp.contains("<soap:Body><r/></soap:Body>"));
     }
+
+    /// Declarations on the Envelope, within the guard's limit per element, are carried onto the
+    /// body root: with the root's own attributes they may not exceed that limit there either.
+    #[test]
+    fn carried_namespace_declarations_count_against_the_body_roots_attribute_limit() {
+        let env = |declarations: usize, attributes: usize| {
+            let decls: String = (0..declarations)
+                .map(|i| format!(" xmlns:e{i}=\"urn:e:{i}\""))
+                .collect();
+            let attrs: String = (0..attributes).map(|i| format!(" a{i}=\"v\"")).collect();
+            EXAMPLE
+                .replacen("<soapenv:Envelope", &format!("<soapenv:Envelope{decls}"), 1)
+                .replacen(
+                    "<ins:aanleverenInschrijvingVO_Request",
+                    &format!("<ins:aanleverenInschrijvingVO_Request{attrs}"),
+                    1,
+                )
+        };
+        let refused = parse(&env(100, 200), 64).unwrap_err();
+        assert_eq!(refused.code, FaultCode::DK0004);
+        assert!(
+            refused.omschrijving.contains("namespacedeclaraties"),
+            "{}",
+            refused.omschrijving
+        );
+        // near miss: fewer attributes on the root
+        assert!(parse(&env(100, 100), 64).is_ok());
+    }
 }

@@ -354,7 +354,7 @@ pub fn parse(text: &str, max_depth: usize) -> Result<Envelope, Fault> {
             "soap:Body bevat geen element",
         ));
     };
-    let body_xml = standalone_body(text, start, tag_end, end, &body_bindings);
+    let body_xml = standalone_body(text, start, tag_end, end, &body_bindings)?;
     Ok(Envelope {
         wsa,
         body_ns,
@@ -520,7 +520,7 @@ fn standalone_body(
     tag_end: usize,
     end: usize,
     bindings: &[(Option<String>, String)],
-) -> String {
+) -> Result<String, Fault> {
     let tag = text.get(start..tag_end).unwrap_or_default();
     let rest = text.get(tag_end..end).unwrap_or_default();
     let before = text.get(..start).unwrap_or_default();
@@ -541,6 +541,22 @@ fn standalone_body(
             None => extra.push_str(&format!(" xmlns=\"{}\"", escape(ns))),
         }
     }
+    // The carried declarations become attributes of the body root: the input guard's limit per
+    // element holds for the document the validator and the register read, too (namespaces
+    // declared on the Envelope and Header each within the limit could otherwise add up to
+    // thousands on one element, the quadratic case of libxml2's attribute handling).
+    let limit = osp_model::guard::Limits::default().max_attributes_per_element;
+    let carried = extra.matches(" xmlns").count();
+    if attribute_count(tag) + carried > limit {
+        return Err(located(
+            FaultCode::DK0004,
+            text,
+            start,
+            &format!(
+                "het body-element krijgt met de {carried} namespacedeclaraties in scope meer dan {limit} attributen"
+            ),
+        ));
+    }
     let close = if tag.ends_with("/>") {
         tag.len() - 2
     } else {
@@ -553,7 +569,23 @@ fn standalone_body(
     out.push_str(&extra);
     out.push_str(tag.get(close..).unwrap_or_default());
     out.push_str(rest);
-    out
+    Ok(out)
+}
+
+/// Attributes (namespace declarations included) on a well-formed start tag: the `=` signs
+/// outside quoted values.
+fn attribute_count(tag: &str) -> usize {
+    let mut quote = None;
+    let mut n = 0;
+    for c in tag.chars() {
+        match (quote, c) {
+            (None, '"' | '\'') => quote = Some(c),
+            (Some(q), c) if c == q => quote = None,
+            (None, '=') => n += 1,
+            _ => {}
+        }
+    }
+    n
 }
 
 /// Prefixes (None = default) declared by `xmlns` attributes on a start tag.
