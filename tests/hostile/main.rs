@@ -8,7 +8,9 @@
 mod common;
 
 mod admin_api;
+mod attribute_bomb;
 mod cross_school;
 mod idle_tls_flood;
+mod leniencies;
 mod no_tls_flood;
 mod slow_body;
