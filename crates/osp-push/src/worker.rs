@@ -8,7 +8,7 @@ use std::time::Duration;
 use chrono::Utc;
 use osp_gateway::client;
 use osp_register::berichten::Berichtsoort;
-use osp_register::store::records::OutboxBericht;
+use osp_register::OutboxBericht;
 use osp_register::Register;
 use serde::Serialize;
 use tokio::sync::{watch, Notify};

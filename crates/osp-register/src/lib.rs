@@ -29,6 +29,7 @@ pub mod store;
 pub mod wire;
 
 pub use reference::{Reference, ReferenceError};
+pub use register::outbox::OutboxBericht;
 pub use register::{
     Aanleververzoek, Historie, PersoonState, Register, RegisterConfig, RegisterError, StandSleutel,
 };

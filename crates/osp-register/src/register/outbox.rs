@@ -5,7 +5,9 @@
 use std::sync::{Arc, PoisonError};
 
 use super::{sandbox_ok, NieuwBericht, Register, RegisterError};
-use crate::store::records::{decode, encode, key, outbox_part, prefix, OutboxBericht};
+/// A message in the outbox as [`Register::outbox_read`] returns it.
+pub use crate::store::records::OutboxBericht;
+use crate::store::records::{decode, encode, key, outbox_part, prefix};
 use crate::store::{Batch, StoreError, Wacht};
 
 /// Outbox ids handed out to batches whose commit has not finished (see [`Register::outbox_read`]).
