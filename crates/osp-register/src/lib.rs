@@ -19,7 +19,6 @@
 pub mod berichten;
 pub mod checkdigit;
 pub mod domain;
-mod ophalen;
 pub mod reference;
 pub mod register;
 pub mod rules;

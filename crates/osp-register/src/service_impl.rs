@@ -12,7 +12,7 @@ impl Service for Register {
     fn deliver(&self, d: Delivery<'_>) -> Result<Reply, ServiceError> {
         match d.operation {
             Operation::OphalenBerichtenVO | Operation::BevestigenBerichtenVO => {
-                crate::ophalen::afhandelen(self, &d)
+                crate::register::outbox::ophalen::afhandelen(self, &d)
             }
             _ => {
                 let aanlevering = wire::parse_aanlevering(d.operation, d.body)?;

@@ -1,6 +1,9 @@
 //! The outbox: DUO→school messages per recipient administratie, in order and durable (SPEC §7).
 //! Ids are reserved when a batch is built and released once its commit is over, so a reader never
-//! passes an id that becomes visible later.
+//! passes an id that becomes visible later. Schools read and acknowledge their messages with
+//! `ophalenBerichtenVO` / `bevestigenBerichtenVO` ([`ophalen`]).
+
+pub(crate) mod ophalen;
 
 use std::sync::{Arc, PoisonError};
 
