@@ -3,7 +3,7 @@
 //! after each registered stand and, spontaneously, to another school whose decision a delivery
 //! changed (e.g. a double inschrijving on the teldatum appears or disappears).
 
-use super::{administraties_van, el, identificatiecode, render, Berichtsoort, Kop};
+use super::{aan_administraties, el, huidige_inschrijvingen, Berichtsoort};
 use crate::domain::{Inschrijving, Pgn};
 use crate::register::{Inschrijvingswijziging, NieuwBericht, RegisterLezer, Vervolgberichten};
 use crate::rules::g07_bekostiging::{beoordeel, Beoordeling};
@@ -69,14 +69,9 @@ impl Vervolgberichten for Bekostiging {
         w: Inschrijvingswijziging<'_>,
         ctx: &Context<'_>,
     ) -> Result<Vec<NieuwBericht>, ServiceError> {
-        let Some(deze) = w.nieuw.or(w.oud) else {
+        let Some((deze, huidige)) = huidige_inschrijvingen(lezer, &w)? else {
             return Ok(Vec::new());
         };
-        let huidige: Vec<Inschrijving> = lezer
-            .inschrijvingen_van(w.sandbox, &deze.pgn)?
-            .into_iter()
-            .filter_map(|s| s.inhoud)
-            .collect();
         let voor: Vec<&Inschrijving> = huidige.iter().collect();
         let mut na: Vec<&Inschrijving> = huidige
             .iter()
@@ -103,27 +98,11 @@ impl Vervolgberichten for Bekostiging {
             }
         }
 
-        let soort = Berichtsoort::Bekostiging;
         let mut uit = Vec::new();
         for (ins, besluit) in te_melden {
             let inhoud = inhoud(ins, &besluit);
-            for oin in administraties_van(ctx.reference, &ins.brin) {
-                let kop = Kop {
-                    identificatiecode: identificatiecode(
-                        w.identificatiecode,
-                        oin,
-                        soort,
-                        uit.len(),
-                    ),
-                    ontvangende_instantie: &ins.brin,
-                    datum_tijd: w.nu,
-                };
-                uit.push(NieuwBericht {
-                    ontvanger_oin: oin.to_string(),
-                    soort: soort.naam().to_string(),
-                    inhoud: render(soort, &kop, &inhoud),
-                });
-            }
+            let soort = Berichtsoort::Bekostiging;
+            aan_administraties(&mut uit, soort, &ins.brin, &inhoud, &w, ctx.reference);
         }
         Ok(uit)
     }

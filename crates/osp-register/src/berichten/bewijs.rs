@@ -8,7 +8,7 @@
 
 use chrono::{Months, NaiveDate};
 
-use super::{administraties_van, el, identificatiecode, render, Berichtsoort, Kop};
+use super::{aan_administraties, el, huidige_inschrijvingen, Berichtsoort};
 use crate::domain::Inschrijving;
 use crate::register::{Inschrijvingswijziging, NieuwBericht, RegisterLezer, Vervolgberichten};
 use crate::rules::Context;
@@ -145,35 +145,21 @@ impl Vervolgberichten for Bewijzen {
         w: Inschrijvingswijziging<'_>,
         ctx: &Context<'_>,
     ) -> Result<Vec<NieuwBericht>, ServiceError> {
-        let Some(deze) = w.nieuw.or(w.oud) else {
+        let Some((_, huidige)) = huidige_inschrijvingen(lezer, &w)? else {
             return Ok(Vec::new());
         };
-        let huidige: Vec<Inschrijving> = lezer
-            .inschrijvingen_van(w.sandbox, &deze.pgn)?
-            .into_iter()
-            .filter_map(|s| s.inhoud)
-            .collect();
         let soort = Berichtsoort::DigitaalInUitschrijfbewijs;
         let mut uit = Vec::new();
         for b in bepaal(w.oud, w.nieuw, &huidige, ctx.vandaag) {
             let inhoud = inhoud(&b);
-            for oin in administraties_van(ctx.reference, &b.ontvanger.brin) {
-                let kop = Kop {
-                    identificatiecode: identificatiecode(
-                        w.identificatiecode,
-                        oin,
-                        soort,
-                        uit.len(),
-                    ),
-                    ontvangende_instantie: &b.ontvanger.brin,
-                    datum_tijd: w.nu,
-                };
-                uit.push(NieuwBericht {
-                    ontvanger_oin: oin.to_string(),
-                    soort: soort.naam().to_string(),
-                    inhoud: render(soort, &kop, &inhoud),
-                });
-            }
+            aan_administraties(
+                &mut uit,
+                soort,
+                &b.ontvanger.brin,
+                &inhoud,
+                &w,
+                ctx.reference,
+            );
         }
         if !uit.is_empty() {
             tracing::debug!(berichten = uit.len(), "digitale in-/uitschrijfbewijzen");

@@ -14,7 +14,10 @@ use osp_model::Contract;
 use quick_xml::escape::escape;
 use serde::{Deserialize, Serialize};
 
+use crate::domain::Inschrijving;
 use crate::reference::Reference;
+use crate::register::{Inschrijvingswijziging, NieuwBericht, RegisterLezer};
+use crate::service::ServiceError;
 use crate::wire::antwoord::datum_tijd;
 
 pub use bekostiging::Bekostiging;
@@ -161,6 +164,48 @@ pub fn administraties_van<'r>(reference: &'r Reference, brin: &str) -> Vec<&'r s
         .filter(|(_, brins)| brins.contains(brin))
         .map(|(oin, _)| oin.as_str())
         .collect()
+}
+
+/// The person a change is about and that person's current inschrijvingen (as stored before the
+/// change), or `None` when the change has neither an old nor a new stand. What every follow-up
+/// producer starts from.
+pub(crate) fn huidige_inschrijvingen<'w>(
+    lezer: &dyn RegisterLezer,
+    w: &Inschrijvingswijziging<'w>,
+) -> Result<Option<(&'w Inschrijving, Vec<Inschrijving>)>, ServiceError> {
+    let Some(deze) = w.nieuw.or(w.oud) else {
+        return Ok(None);
+    };
+    let huidige = lezer
+        .inschrijvingen_van(w.sandbox, &deze.pgn)?
+        .into_iter()
+        .filter_map(|s| s.inhoud)
+        .collect();
+    Ok(Some((deze, huidige)))
+}
+
+/// Appends one message of `soort` with `inhoud` for every administratie of `brin` to `uit`,
+/// each with its own header and identificatiecode.
+pub(crate) fn aan_administraties(
+    uit: &mut Vec<NieuwBericht>,
+    soort: Berichtsoort,
+    brin: &str,
+    inhoud: &str,
+    w: &Inschrijvingswijziging<'_>,
+    reference: &Reference,
+) {
+    for oin in administraties_van(reference, brin) {
+        let kop = Kop {
+            identificatiecode: identificatiecode(w.identificatiecode, oin, soort, uit.len()),
+            ontvangende_instantie: brin,
+            datum_tijd: w.nu,
+        };
+        uit.push(NieuwBericht {
+            ontvanger_oin: oin.to_string(),
+            soort: soort.naam().to_string(),
+            inhoud: render(soort, &kop, inhoud),
+        });
+    }
 }
 
 #[cfg(test)]
