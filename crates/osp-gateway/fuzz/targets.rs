@@ -45,8 +45,14 @@ const CERTIFICATES: [&str; 5] = [
 fn pipeline_instance() -> &'static Direct {
     static DIRECT: OnceLock<Direct> = OnceLock::new();
     DIRECT.get_or_init(|| {
-        let fixtures = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/reference");
-        let reference = Reference::load(&fixtures).expect("the shipped reference data loads");
+        // The same file is compiled by the gateway's tests and by the fuzz crate one level down:
+        // find the repository's fixtures from either.
+        let reference_dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .ancestors()
+            .map(|d| d.join("fixtures/reference"))
+            .find(|d| d.is_dir())
+            .expect("fixtures/reference above the crate");
+        let reference = Reference::load(&reference_dir).expect("the shipped reference data loads");
         let dir = std::env::temp_dir().join(format!("osp-fuzz-pipeline-{}", std::process::id()));
         let register = Register::open(
             &dir,
