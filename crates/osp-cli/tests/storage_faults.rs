@@ -13,6 +13,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+#[path = "support/bodies.rs"]
+mod bodies;
+
 const OSP: &str = env!("CARGO_BIN_EXE_osp");
 const SCHOOL: &str = "0000000700099AA00000";
 const BSN: &str = "999990007";
@@ -127,25 +130,6 @@ fn http_get(port: u16, path: &str) -> std::io::Result<String> {
     Ok(out)
 }
 
-fn inschrijving(id: &str, volgnummer: &str) -> String {
-    format!(
-        r#"<ins:aanleverenInschrijvingVO_Request xmlns:ins="http://duo.nl/schema/DUO_VOAanlevering_InschrijvingVO_V1" xmlns:bas="http://duo.nl/schema/DUO_VOBasisschema_Inschrijving_V1">
-  <bas:identificatiecodeBedrijfsdocument>{id}</bas:identificatiecodeBedrijfsdocument>
-  <bas:verzendendeInstantie>99AA</bas:verzendendeInstantie>
-  <bas:ontvangendeInstantie>DUO</bas:ontvangendeInstantie>
-  <bas:datumTijdBedrijfsdocument>2025-09-15T08:00:00Z</bas:datumTijdBedrijfsdocument>
-  <bas:burgerservicenummer>{BSN}</bas:burgerservicenummer>
-  <bas:brin>99AA</bas:brin>
-  <bas:inschrijvingvolgnummer>{volgnummer}</bas:inschrijvingvolgnummer>
-  <bas:datumInschrijving>2024-08-01</bas:datumInschrijving>
-  <ins:inschrijvingPeriodeVO>
-    <bas:datumBegin>2024-08-01</bas:datumBegin><bas:onderwijsaanbieder>100A001</bas:onderwijsaanbieder><bas:onderwijslocatie>100X001</bas:onderwijslocatie><bas:opleidingcode>3001</bas:opleidingcode>
-    <ins:vestiging>99AA00</ins:vestiging><ins:leerjaar>1</ins:leerjaar><ins:indicatieBekostigbaar>true</ins:indicatieBekostigbaar>
-  </ins:inschrijvingPeriodeVO>
-</ins:aanleverenInschrijvingVO_Request>"#
-    )
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Uitkomst {
     Goedgekeurd,
@@ -157,7 +141,7 @@ fn deliver(rt: &tokio::runtime::Runtime, server: &Server, dir: &Path, n: u32) ->
     let op = osp_model::Operation::AanleverenInschrijvingVO;
     let id = format!("00000000-0000-4000-8000-{n:012}");
     let env = osp_gateway::wrap_request(
-        &inschrijving(&id, &volgnummer(n)),
+        &bodies::inschrijving(&id, &volgnummer(n), BSN),
         op,
         SCHOOL,
         osp_model::DUO_OIN,
